@@ -1,0 +1,102 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+
+namespace TrustedPublishDashboard.Data;
+
+/// <summary>Opens connections to the dashboard database: one connection per operation, pooled by the provider.</summary>
+public interface IDbConnectionFactory
+{
+    /// <summary>Where the data lives, for logs and the Settings page (never includes a password).</summary>
+    string Description { get; }
+
+    Task<DbConnection> OpenAsync(CancellationToken ct);
+}
+
+public sealed class SqliteConnectionFactory : IDbConnectionFactory
+{
+    public const string ConnectionStringName = "Dashboard";
+    public const string DefaultConnectionString = "Data Source=data/dashboard.db";
+
+    private readonly string _connectionString;
+
+    public SqliteConnectionFactory(string connectionString)
+    {
+        SqliteConnectionStringBuilder builder;
+        try
+        {
+            builder = new SqliteConnectionStringBuilder(connectionString);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new StartupConfigurationException(
+                $"ConnectionStrings:{ConnectionStringName} is not a valid SQLite connection string ({ex.Message}). " +
+                $"Example: \"{DefaultConnectionString}\".");
+        }
+        if (string.IsNullOrWhiteSpace(builder.DataSource))
+            throw new StartupConfigurationException($"ConnectionStrings:{ConnectionStringName} has no Data Source. Example: \"{DefaultConnectionString}\".");
+
+        var inMemory = builder.DataSource == ":memory:" || builder.Mode == SqliteOpenMode.Memory;
+        if (!inMemory)
+        {
+            // A relative path is relative to the directory the app was started from, as a user expects.
+            builder.DataSource = Path.GetFullPath(builder.DataSource);
+            var dir = Path.GetDirectoryName(builder.DataSource);
+            if (!string.IsNullOrEmpty(dir))
+            {
+                try
+                {
+                    Directory.CreateDirectory(dir);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    throw new StartupConfigurationException(
+                        $"Cannot create the database folder '{dir}' for ConnectionStrings:{ConnectionStringName}: {ex.Message}");
+                }
+            }
+        }
+        builder.ForeignKeys = true;
+        _connectionString = builder.ToString();
+        Description = inMemory ? "SQLite in memory" : $"SQLite file {builder.DataSource}";
+        DataSource = builder.DataSource;
+    }
+
+    public string Description { get; }
+
+    public string DataSource { get; }
+
+    public static SqliteConnectionFactory FromConfiguration(IConfiguration configuration) =>
+        new(configuration.GetConnectionString(ConnectionStringName) is { Length: > 0 } cs ? cs : DefaultConnectionString);
+
+    public async Task<DbConnection> OpenAsync(CancellationToken ct)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(ct);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+}
+
+/// <summary>
+/// Timestamps are stored as ISO-8601 UTC text ("2026-11-22T01:45:16.123Z"): sortable, readable in any SQL shell.
+/// Conversions are explicit at the repository boundary rather than hidden in Dapper type handlers.
+/// </summary>
+public static class DbTime
+{
+    public const string Format = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
+
+    public static string ToText(DateTimeOffset value) =>
+        value.UtcDateTime.ToString(Format, System.Globalization.CultureInfo.InvariantCulture);
+
+    public static DateTimeOffset Parse(string text) =>
+        DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal);
+
+    public static DateTimeOffset? ParseOrNull(string? text) => text is null ? null : Parse(text);
+}

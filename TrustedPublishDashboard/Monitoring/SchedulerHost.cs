@@ -1,0 +1,87 @@
+using System.Collections.Specialized;
+using Quartz;
+using Quartz.Impl;
+using Quartz.Impl.Matchers;
+using Quartz.Spi;
+using TrustedPublishDashboard.Data;
+
+namespace TrustedPublishDashboard.Monitoring;
+
+/// <summary>
+/// Hosts the Quartz scheduler inside the app: in-memory store (triggers are re-registered at every start; all
+/// state that matters lives in our tables), jobs resolved from DI in their own scope, every run recorded.
+/// </summary>
+public sealed class SchedulerHost(IServiceProvider services, IConfiguration configuration, JobRunRecorder recorder,
+    JobRunRepository runs, ILogger<SchedulerHost> logger) : IHostedService
+{
+    private IScheduler? _scheduler;
+
+    /// <summary>The running scheduler, or null before start / after stop.</summary>
+    public IScheduler? Scheduler => _scheduler;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var interrupted = await runs.MarkInterruptedAsync(cancellationToken);
+        if (interrupted > 0) logger.LogWarning("{Count} job run(s) were interrupted by the previous shutdown", interrupted);
+
+        var properties = new NameValueCollection
+        {
+            // Unique per host: Quartz keeps a process-wide registry of schedulers by name.
+            ["quartz.scheduler.instanceName"] = "tpd-" + Guid.NewGuid().ToString("N"),
+            ["quartz.jobStore.type"] = "Quartz.Simpl.RAMJobStore, Quartz",
+            ["quartz.threadPool.maxConcurrency"] = configuration.GetValue("Jobs:MaxConcurrency", 4).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        var scheduler = await new StdSchedulerFactory(properties).GetScheduler(cancellationToken);
+        scheduler.JobFactory = new ScopedJobFactory(services);
+        scheduler.ListenerManager.AddJobListener(recorder, GroupMatcher<JobKey>.AnyGroup());
+
+        foreach (var job in JobCatalog.All)
+        {
+            var cron = JobCatalog.CronFor(job, configuration);
+            var detail = JobBuilder.Create(job.JobType).WithIdentity(job.JobKey).WithDescription(job.Description).StoreDurably().Build();
+            var trigger = TriggerBuilder.Create()
+                .WithIdentity(job.Key + ".schedule")
+                .ForJob(detail)
+                .WithCronSchedule(cron, c => c.InTimeZone(TimeZoneInfo.Utc).WithMisfireHandlingInstructionDoNothing())
+                .Build();
+            await scheduler.ScheduleJob(detail, [trigger], replace: true, cancellationToken);
+        }
+        await scheduler.Start(cancellationToken);
+        _scheduler = scheduler;
+        logger.LogInformation("Scheduler started with {Count} job(s)", JobCatalog.All.Count);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        var scheduler = Interlocked.Exchange(ref _scheduler, null);
+        if (scheduler is not null) await scheduler.Shutdown(waitForJobsToComplete: true, cancellationToken);
+    }
+
+    /// <summary>Each execution gets its own DI scope, disposed when Quartz returns the job.</summary>
+    private sealed class ScopedJobFactory(IServiceProvider services) : IJobFactory
+    {
+        public IJob NewJob(TriggerFiredBundle bundle, IScheduler scheduler)
+        {
+            var scope = services.CreateScope();
+            try
+            {
+                var job = (IJob)ActivatorUtilities.CreateInstance(scope.ServiceProvider, bundle.JobDetail.JobType);
+                return new ScopedJob(job, scope);
+            }
+            catch
+            {
+                scope.Dispose();
+                throw;
+            }
+        }
+
+        public void ReturnJob(IJob job) => (job as IDisposable)?.Dispose();
+    }
+
+    private sealed class ScopedJob(IJob inner, IServiceScope scope) : IJob, IDisposable
+    {
+        public Task Execute(IJobExecutionContext context) => inner.Execute(context);
+
+        public void Dispose() => scope.Dispose();
+    }
+}
