@@ -31,7 +31,13 @@ public static partial class PackageNames
     {
         if (string.IsNullOrEmpty(name)) return PackageNameCheck.Invalid("the name is empty");
         if (name.Length > NpmMaxLength) return PackageNameCheck.Invalid($"npm names are at most {NpmMaxLength} characters (this one has {name.Length})");
-        if (name != name.ToLowerInvariant()) return PackageNameCheck.Invalid($"npm names must be lowercase (did you mean '{name.ToLowerInvariant()}'?)");
+        if (name != name.ToLowerInvariant())
+        {
+            var lower = name.ToLowerInvariant();
+            return PackageNameCheck.Invalid(CheckNpm(lower).IsValid
+                ? $"npm names must be lowercase (did you mean '{lower}'?)"
+                : "npm names must be lowercase");
+        }
         if (name[0] is '.' or '_') return PackageNameCheck.Invalid("npm names must not start with '.' or '_'");
 
         string? scope = null;

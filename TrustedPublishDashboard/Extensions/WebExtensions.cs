@@ -12,6 +12,7 @@ public static class WebExtensions
     {
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddRadzenComponents();
+        services.AddSingleton<Web.ListenAddresses>();
         services.AddRadzenCookieThemeService(o =>
         {
             o.Name = ThemeCookie;

@@ -1,0 +1,109 @@
+using Dapper;
+using TrustedPublishDashboard.Data;
+using TrustedPublishDashboard.Tests.Infrastructure;
+
+namespace TrustedPublishDashboard.Tests.Data;
+
+public sealed class MigrationRunnerTests
+{
+    private static async Task<List<string>> TablesAsync(TempDatabase db)
+    {
+        await using var c = await db.Connections.OpenAsync(default);
+        return (await c.QueryAsync<string>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")).AsList();
+    }
+
+    [Fact]
+    public async Task ApplyAsync_EmptyDatabase_AppliesEveryEmbeddedScriptInOrder()
+    {
+        await using var db = new TempDatabase();
+        var embedded = MigrationRunner.LoadEmbedded();
+
+        var result = await db.Runner().ApplyAsync(default);
+
+        Assert.Equal(0, result.FromVersion);
+        Assert.Equal(embedded[^1].Version, result.ToVersion);
+        Assert.Equal(embedded.Select(m => m.Version), result.Applied.Select(m => m.Version));
+        Assert.Equal(embedded[^1].Version, await MigrationRunner.ReadVersionAsync(db.Connections, default));
+        var tables = await TablesAsync(db);
+        Assert.Contains("packages", tables);
+        Assert.Contains("package_groups", tables);
+        Assert.Contains("job_runs", tables);
+        Assert.Contains("schema_migrations", tables);
+    }
+
+    [Fact]
+    public async Task ApplyAsync_SecondRun_IsANoOp()
+    {
+        await using var db = new TempDatabase();
+        await db.Runner().ApplyAsync(default);
+        await using (var c = await db.Connections.OpenAsync(default))
+        {
+            await c.ExecuteAsync("INSERT INTO packages (registry, name, added_at) VALUES ('npm', 'kept', '2026-01-01T00:00:00.000Z')");
+        }
+
+        var second = await db.Runner().ApplyAsync(default);
+
+        Assert.Empty(second.Applied);
+        Assert.Equal(second.FromVersion, second.ToVersion);
+        await using var check = await db.Connections.OpenAsync(default);
+        Assert.Equal(1, await check.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM packages WHERE name = 'kept'"));
+        Assert.Equal(MigrationRunner.LoadEmbedded().Count, await check.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM schema_migrations"));
+    }
+
+    [Fact]
+    public async Task ApplyAsync_DatabaseNewerThanBuild_IsRefusedAndUnchanged()
+    {
+        await using var db = new TempDatabase();
+        var newer = MigrationRunner.LoadEmbedded().Append(new Migration(MigrationRunner.LoadEmbedded().Count + 1, "from_the_future", "CREATE TABLE future (id INTEGER)")).ToList();
+        await db.Runner(newer).ApplyAsync(default);
+
+        var ex = await Assert.ThrowsAsync<StartupConfigurationException>(() => db.Runner().ApplyAsync(default));
+
+        Assert.Contains($"schema version {newer.Count}", ex.Message);
+        Assert.Contains($"only knows versions up to {newer.Count - 1}", ex.Message);
+        Assert.Contains("ConnectionStrings:Dashboard", ex.Message);
+        Assert.Contains("future", await TablesAsync(db));
+    }
+
+    [Fact]
+    public async Task ApplyAsync_FailingScript_RollsBackThatScriptAndRecordsNothingForIt()
+    {
+        await using var db = new TempDatabase();
+        var migrations = new[]
+        {
+            new Migration(1, "good", "CREATE TABLE a (id INTEGER)"),
+            new Migration(2, "bad", "CREATE TABLE b (id INTEGER); INSERT INTO nope VALUES (1);"),
+        };
+
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => db.Runner(migrations).ApplyAsync(default));
+
+        Assert.Contains("0002_bad.sql failed and was rolled back", ex.Message);
+        var tables = await TablesAsync(db);
+        Assert.Contains("a", tables);
+        Assert.DoesNotContain("b", tables);
+        Assert.Equal(1, await MigrationRunner.ReadVersionAsync(db.Connections, default));
+    }
+
+    [Fact]
+    public void Validate_GapInNumbering_IsRejected()
+    {
+        var ex = Assert.Throws<InvalidOperationException>(() => MigrationRunner.Validate([new Migration(1, "a", ""), new Migration(3, "c", "")]));
+        Assert.Contains("without gaps", ex.Message);
+    }
+
+    [Fact]
+    public async Task ApplyAsync_TurnsOnWalAndConnectionsEnforceForeignKeys()
+    {
+        await using var db = await TempDatabase.CreateMigratedAsync();
+        await using var c = await db.Connections.OpenAsync(default);
+        Assert.Equal("wal", await c.ExecuteScalarAsync<string>("PRAGMA journal_mode"));
+        Assert.Equal(1, await c.ExecuteScalarAsync<int>("PRAGMA foreign_keys"));
+    }
+
+    [Fact]
+    public void SqliteConnectionFactory_MalformedConnectionString_NamesTheSetting()
+    {
+        var ex = Assert.Throws<StartupConfigurationException>(() => new SqliteConnectionFactory("Data Source=x.db;Bogus Key=1"));
+        Assert.Contains("ConnectionStrings:Dashboard", ex.Message);
+    }
+}

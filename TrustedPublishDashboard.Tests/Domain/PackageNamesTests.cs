@@ -1,0 +1,119 @@
+using TrustedPublishDashboard.Domain;
+
+namespace TrustedPublishDashboard.Tests.Domain;
+
+public sealed class PackageNamesTests
+{
+    [Theory]
+    [InlineData("left-pad")]
+    [InlineData("@scope/name")]
+    [InlineData("@my-org/my.pkg_2")]
+    [InlineData("a")]
+    [InlineData("lodash.merge")]
+    [InlineData("123")]
+    public void CheckNpm_ValidName_IsAcceptedUnchanged(string name)
+    {
+        var check = PackageNames.CheckNpm(name);
+        Assert.True(check.IsValid, check.Error);
+        Assert.Equal(name, check.Normalized);
+    }
+
+    [Theory]
+    [InlineData("", "empty")]
+    [InlineData("React", "lowercase")]
+    [InlineData("@Scope/name", "lowercase")]
+    [InlineData(".hidden", "must not start with '.' or '_'")]
+    [InlineData("_private", "must not start with '.' or '_'")]
+    [InlineData("@scope/_x", "must not start with '.' or '_'")]
+    [InlineData("@_scope/x", "scope must not start")]
+    [InlineData("has space", "a space")]
+    [InlineData("tilde~", "'~'")]
+    [InlineData("bang!", "'!'")]
+    [InlineData("paren(x)", "'('")]
+    [InlineData("star*", "'*'")]
+    [InlineData("quote'", "'''")]
+    [InlineData("slash/inside", "'/'")]
+    [InlineData("@scope", "@scope/name")]
+    [InlineData("@/name", "scope after '@' is empty")]
+    [InlineData("@scope/", "name after the scope is empty")]
+    [InlineData("@scope/a/b", "'/'")]
+    [InlineData("node_modules", "reserved")]
+    [InlineData("favicon.ico", "reserved")]
+    [InlineData("ünïcode", "may only contain")]
+    [InlineData("percent%20", "'%'")]
+    public void CheckNpm_InvalidName_IsRejectedWithReason(string name, string reasonFragment)
+    {
+        var check = PackageNames.CheckNpm(name);
+        Assert.False(check.IsValid);
+        Assert.Contains(reasonFragment, check.Error);
+    }
+
+    [Fact]
+    public void CheckNpm_LengthLimit_Is214Characters()
+    {
+        Assert.True(PackageNames.CheckNpm(new string('a', 214)).IsValid);
+        var tooLong = PackageNames.CheckNpm(new string('a', 215));
+        Assert.False(tooLong.IsValid);
+        Assert.Contains("214", tooLong.Error);
+        Assert.False(PackageNames.CheckNpm("@s/" + new string('a', 212)).IsValid);
+    }
+
+    [Theory]
+    [InlineData("Django", "django")]
+    [InlineData("requests", "requests")]
+    [InlineData("zope.interface", "zope-interface")]
+    [InlineData("Foo__Bar", "foo-bar")]
+    [InlineData("foo-._bar", "foo-bar")]
+    [InlineData("A", "a")]
+    [InlineData("pkg2", "pkg2")]
+    public void CheckPyPI_ValidName_IsNormalisedPerPep503(string name, string normalized)
+    {
+        var check = PackageNames.CheckPyPI(name);
+        Assert.True(check.IsValid, check.Error);
+        Assert.Equal(normalized, check.Normalized);
+    }
+
+    [Theory]
+    [InlineData("", "empty")]
+    [InlineData("-leading", "start and end")]
+    [InlineData("trailing.", "start and end")]
+    [InlineData("_x", "start and end")]
+    [InlineData("with space", "a space")]
+    [InlineData("at@sign", "'@'")]
+    [InlineData("@scope/name", "'@'")]
+    [InlineData("naïve", "'ï'")]
+    public void CheckPyPI_InvalidName_IsRejectedWithReason(string name, string reasonFragment)
+    {
+        var check = PackageNames.CheckPyPI(name);
+        Assert.False(check.IsValid);
+        Assert.Contains(reasonFragment, check.Error);
+    }
+
+    [Theory]
+    [InlineData("rails")]
+    [InlineData("Rails")]
+    [InlineData("net-http")]
+    [InlineData("ruby_parser")]
+    [InlineData("activesupport.5")]
+    [InlineData("a1")]
+    public void CheckRubyGems_ValidName_IsAcceptedUnchanged(string name)
+    {
+        var check = PackageNames.CheckRubyGems(name);
+        Assert.True(check.IsValid, check.Error);
+        Assert.Equal(name, check.Normalized);
+    }
+
+    [Theory]
+    [InlineData("", "empty")]
+    [InlineData("has space", "a space")]
+    [InlineData("slash/x", "'/'")]
+    [InlineData("plus+", "'+'")]
+    [InlineData("12345", "at least one letter")]
+    [InlineData("1.2-3", "at least one letter")]
+    public void CheckRubyGems_InvalidName_IsRejectedWithReason(string name, string reasonFragment)
+    {
+        var check = PackageNames.CheckRubyGems(name);
+        Assert.False(check.IsValid);
+        Assert.Contains(reasonFragment, check.Error);
+    }
+}

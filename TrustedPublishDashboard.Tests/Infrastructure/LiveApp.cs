@@ -1,0 +1,52 @@
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace TrustedPublishDashboard.Tests.Infrastructure;
+
+/// <summary>
+/// The real app on a real loopback socket (Kestrel, not TestServer), built by the same method as Main, with its
+/// own SQLite file. Playwright needs a socket; WebApplicationFactory in .NET 9 only offers TestServer.
+/// </summary>
+public sealed class LiveApp : IAsyncDisposable
+{
+    private LiveApp(WebApplication app, TempDatabase database, Uri baseUrl)
+    {
+        App = app;
+        Database = database;
+        BaseUrl = baseUrl;
+    }
+
+    public WebApplication App { get; }
+
+    public TempDatabase Database { get; }
+
+    public Uri BaseUrl { get; }
+
+    public IServiceProvider Services => App.Services;
+
+    public static async Task<LiveApp> StartAsync(params string[] extraArgs)
+    {
+        var database = new TempDatabase();
+        string[] args =
+        [
+            "--urls", "http://127.0.0.1:0",
+            $"--ConnectionStrings:Dashboard={database.ConnectionString}",
+            "--Logging:LogLevel:Default=Warning",
+            .. extraArgs,
+        ];
+        var app = Program.Build(args);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        return new LiveApp(app, database, new Uri(address.TrimEnd('/') + "/"));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+}

@@ -1,0 +1,70 @@
+using Microsoft.Extensions.Configuration;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using TrustedPublishDashboard.Data;
+using TrustedPublishDashboard.Monitoring;
+using TrustedPublishDashboard.Tests.Infrastructure;
+
+namespace TrustedPublishDashboard.Tests.Monitoring;
+
+public sealed class JobsTests
+{
+    [Theory]
+    [InlineData("0 17 3 * * ?", "daily at 03:17 UTC")]
+    [InlineData("0 0/15 * * * ?", "every 15 minutes")]
+    [InlineData("0 5 * * * ?", "hourly at :05")]
+    [InlineData("0 0 8 ? * MON-FRI", "0 0 8 ? * MON-FRI (UTC)")]
+    public void CronText_Describe_ReadsCommonShapes(string cron, string text) => Assert.Equal(text, CronText.Describe(cron));
+
+    [Fact]
+    public void CronFor_InvalidExpression_NamesTheSetting()
+    {
+        var job = JobCatalog.All[0];
+        var config = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+            .AddInMemoryCollection([new KeyValuePair<string, string?>(job.ConfigKey, "every day please")]).Build();
+        var ex = Assert.Throws<StartupConfigurationException>(() => JobCatalog.CronFor(job, config));
+        Assert.Contains(job.ConfigKey, ex.Message);
+    }
+
+    [Fact]
+    public async Task RunNowAsync_DatabaseMaintenance_RunsOnTheHostedSchedulerAndIsRecorded()
+    {
+        await using var app = await LiveApp.StartAsync();
+        var jobs = app.Services.GetRequiredService<JobsService>();
+        var recorder = app.Services.GetRequiredService<JobRunRecorder>();
+        // An old run that maintenance must prune, and a recent one it must keep.
+        await using (var c = await app.Database.Connections.OpenAsync(default))
+        {
+            await c.ExecuteAsync("""
+                INSERT INTO job_runs (job_key, trigger, started_at, outcome) VALUES
+                  ('database-maintenance', 'schedule', '2000-01-01T00:00:00.000Z', 'succeeded'),
+                  ('database-maintenance', 'schedule', @Recent, 'succeeded')
+                """, new { Recent = DbTime.ToText(DateTimeOffset.UtcNow.AddDays(-1)) });
+        }
+        var notified = 0;
+        recorder.RunChanged += key => { if (key == "database-maintenance") Interlocked.Increment(ref notified); };
+
+        Assert.True(await jobs.RunNowAsync("database-maintenance", "tester", default));
+        await Eventually.HoldsAsync(async () => (await jobs.ListAsync(default)).Single().LastRun is { Trigger: "manual", Outcome: not "running" },
+            "the manual run has finished");
+
+        var status = (await jobs.ListAsync(default)).Single(j => j.Job.Key == "database-maintenance");
+        Assert.Equal("manual", status.LastRun!.Trigger);
+        Assert.Equal("tester", status.LastRun.RequestedBy);
+        Assert.NotNull(status.LastRun.DurationMs);
+        Assert.Contains("pruned 1 job run(s)", status.LastRun.Detail);
+        Assert.NotNull(status.NextFireUtc);
+        Assert.True(status.NextFireUtc > DateTimeOffset.UtcNow);
+        Assert.Equal("succeeded", status.LastRun.Outcome);
+        var history = await jobs.HistoryAsync("database-maintenance", 10, default);
+        Assert.Equal(2, history.Count);
+        Assert.True(Volatile.Read(ref notified) >= 2, "open pages are told when a run starts and when it ends");
+    }
+
+    [Fact]
+    public async Task RunNowAsync_UnknownJob_IsRefused()
+    {
+        await using var app = await LiveApp.StartAsync();
+        Assert.False(await app.Services.GetRequiredService<JobsService>().RunNowAsync("no-such-job", "tester", default));
+    }
+}

@@ -1,0 +1,85 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using TrustedPublishDashboard.Tests.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace TrustedPublishDashboard.Tests.Web;
+
+/// <summary>Real chromium against the real app on a loopback socket.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class BrowserTests(BrowserFixture fixture)
+{
+    [Fact]
+    public async Task PackagesPage_PasteTwoValidOneInvalid_AddsTwoRowsWithoutReloadAndShowsTheError()
+    {
+        var page = await fixture.OpenAsync("packages");
+        // A full page reload would drop this marker.
+        await page.EvaluateAsync("window.__tpdNoReload = true");
+
+        await page.GetByTestId("paste-box").FillAsync("browser-pkg-one\nBrowser Bad Name\npypi:Browser_Pkg.Two");
+        await page.GetByTestId("paste-add").ClickAsync();
+
+        await Expect(page.GetByTestId("import-summary")).ToHaveTextAsync("2 added, 0 already tracked, 0 duplicate, 1 invalid.");
+        await Expect(page.GetByTestId("import-error")).ToHaveCountAsync(1);
+        await Expect(page.GetByTestId("import-error")).ToContainTextAsync("Line 2");
+        await Expect(page.GetByTestId("import-error")).ToContainTextAsync("lowercase");
+        var names = page.GetByTestId("package-name");
+        await Expect(names.Filter(new() { HasText = "browser-pkg-one" })).ToHaveCountAsync(1);
+        await Expect(names.Filter(new() { HasText = "browser-pkg-two" })).ToHaveCountAsync(1);
+        await Expect(names.Filter(new() { HasTextRegex = new Regex("(?i)bad") })).ToHaveCountAsync(0);
+        Assert.True(await page.EvaluateAsync<bool>("window.__tpdNoReload === true"), "the page reloaded");
+        // The invalid line stays in the box for the user to fix.
+        await Expect(page.GetByTestId("paste-box")).ToHaveValueAsync(new Regex("Browser Bad Name"));
+        await BrowserFixture.ScreenshotAsync(page, "packages-after-paste");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task PackagesPage_RemovePackage_AfterConfirmation_RemovesTheRow()
+    {
+        var page = await fixture.OpenAsync("packages");
+        await page.GetByTestId("add-one-name").FillAsync("browser-to-remove");
+        await page.GetByTestId("add-one").ClickAsync();
+        await Expect(page.GetByTestId("import-summary")).ToHaveTextAsync("1 added, 0 already tracked, 0 duplicate, 0 invalid.");
+        var row = page.Locator("tr", new() { Has = page.GetByTestId("package-name").Filter(new() { HasText = "browser-to-remove" }) });
+        await Expect(row).ToHaveCountAsync(1);
+
+        await row.GetByTestId("remove-package").ClickAsync();
+        await page.Locator(".rz-dialog").GetByRole(AriaRole.Button, new() { Name = "Remove", Exact = true }).ClickAsync();
+
+        await Expect(row).ToHaveCountAsync(0);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task JobsPage_RunNow_UpdatesTheLastRunColumn()
+    {
+        var page = await fixture.OpenAsync("jobs");
+        var lastRun = page.GetByTestId("last-run-database-maintenance");
+        var before = await lastRun.TextContentAsync();
+
+        await page.GetByTestId("run-now-database-maintenance").ClickAsync();
+
+        await Expect(lastRun).Not.ToHaveTextAsync(before ?? "never");
+        await Expect(lastRun).ToHaveTextAsync(new Regex(@"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC$"));
+        await Expect(page.GetByTestId("outcome-database-maintenance")).ToHaveTextAsync("succeeded");
+        await BrowserFixture.ScreenshotAsync(page, "jobs-after-run-now");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Layout_ThemeToggle_SwitchesToDarkAndRemembersIt()
+    {
+        var page = await fixture.OpenAsync("");
+        await Expect(page.Locator("#radzen-theme-link")).ToHaveAttributeAsync("href", new Regex("material-base\\.css"));
+
+        await page.GetByTestId("theme-toggle").ClickAsync();
+
+        await Expect(page.Locator("#radzen-theme-link")).ToHaveAttributeAsync("href", new Regex("material-dark-base\\.css"));
+        await page.ReloadAsync();
+        await BrowserFixture.WaitInteractiveAsync(page);
+        await Expect(page.Locator("#radzen-theme-link")).ToHaveAttributeAsync("href", new Regex("material-dark-base\\.css"));
+        await BrowserFixture.ScreenshotAsync(page, "dashboard-dark");
+        await page.Context.CloseAsync();
+    }
+}
