@@ -11,7 +11,29 @@ public sealed class Program
 {
     private Program() { }
 
-    public static Task<int> Main(string[] args) => RunAsync(args, Console.Out, Console.Error);
+    public static async Task<int> Main(string[] args)
+    {
+        if (args is ["audit", ..])
+        {
+            using var cancel = new CancellationTokenSource();
+            Console.CancelKeyPress += (_, e) =>
+            {
+                e.Cancel = true;
+                cancel.Cancel();
+            };
+            var colour = !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null;
+            try
+            {
+                return await Cli.AuditCommand.RunAsync(args[1..], Console.Out, Console.Error, colour, cancel.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                await Console.Error.WriteLineAsync("audit: cancelled");
+                return 130;
+            }
+        }
+        return await RunAsync(args, Console.Out, Console.Error);
+    }
 
     /// <summary>Runs the dashboard until stopped. Exit codes: 0 stopped normally, 2 refused to start (the reason is on stderr).</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
@@ -54,6 +76,7 @@ public sealed class Program
 
         builder.Services
             .AddDashboardData()
+            .AddDashboardRegistries()
             .AddDashboardJobs()
             .AddDashboardAuth(authMode)
             .AddDashboardWeb();

@@ -16,14 +16,36 @@ public sealed class JobsTests
     [InlineData("0 0 8 ? * MON-FRI", "0 0 8 ? * MON-FRI (UTC)")]
     public void CronText_Describe_ReadsCommonShapes(string cron, string text) => Assert.Equal(text, CronText.Describe(cron));
 
+    private static IConfiguration Config(string key, string value) =>
+        new ConfigurationBuilder().AddInMemoryCollection([new KeyValuePair<string, string?>(key, value)]).Build();
+
     [Fact]
-    public void CronFor_InvalidExpression_NamesTheSetting()
+    public void ScheduleFor_InvalidCron_NamesTheSetting()
     {
-        var job = JobCatalog.All[0];
-        var config = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
-            .AddInMemoryCollection([new KeyValuePair<string, string?>(job.ConfigKey, "every day please")]).Build();
-        var ex = Assert.Throws<StartupConfigurationException>(() => JobCatalog.CronFor(job, config));
-        Assert.Contains(job.ConfigKey, ex.Message);
+        var job = JobCatalog.Find("database-maintenance")!;
+        var ex = Assert.Throws<StartupConfigurationException>(() => JobCatalog.ScheduleFor(job, Config(job.CronKey, "every day please")));
+        Assert.Contains(job.CronKey, ex.Message);
+    }
+
+    [Theory]
+    [InlineData("soon")]
+    [InlineData("00:00:01")]
+    public void ScheduleFor_InvalidInterval_NamesTheSetting(string interval)
+    {
+        var job = JobCatalog.Find("npm-poll")!;
+        var ex = Assert.Throws<StartupConfigurationException>(() => JobCatalog.ScheduleFor(job, Config(job.IntervalKey, interval)));
+        Assert.Contains(job.IntervalKey, ex.Message);
+    }
+
+    [Fact]
+    public void ScheduleFor_Defaults_NpmPollEvery15MinutesAndOverridable()
+    {
+        var job = JobCatalog.Find("npm-poll")!;
+        var empty = new ConfigurationBuilder().Build();
+        Assert.Equal(TimeSpan.FromMinutes(15), JobCatalog.ScheduleFor(job, empty).Interval);
+        Assert.Equal("every 15 minutes", JobCatalog.ScheduleFor(job, empty).Describe());
+        Assert.Equal(TimeSpan.FromMinutes(5), JobCatalog.ScheduleFor(job, Config(job.IntervalKey, "00:05:00")).Interval);
+        Assert.Equal("0 0 * * * ?", JobCatalog.ScheduleFor(job, Config(job.CronKey, "0 0 * * * ?")).Cron);
     }
 
     [Fact]
@@ -45,7 +67,7 @@ public sealed class JobsTests
         recorder.RunChanged += key => { if (key == "database-maintenance") Interlocked.Increment(ref notified); };
 
         Assert.True(await jobs.RunNowAsync("database-maintenance", "tester", default));
-        await Eventually.HoldsAsync(async () => (await jobs.ListAsync(default)).Single().LastRun is { Trigger: "manual", Outcome: not "running" },
+        await Eventually.HoldsAsync(async () => (await jobs.ListAsync(default)).Single(j => j.Job.Key == "database-maintenance").LastRun is { Trigger: "manual", Outcome: not "running" },
             "the manual run has finished");
 
         var status = (await jobs.ListAsync(default)).Single(j => j.Job.Key == "database-maintenance");

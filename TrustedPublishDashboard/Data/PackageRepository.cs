@@ -75,6 +75,24 @@ public sealed class PackageRepository(IDbConnectionFactory connections)
         await connection.ExecuteScalarAsync<long?>(new CommandDefinition(SelectGroupByName, new { Name = name }, tx, cancellationToken: ct))
         ?? await connection.ExecuteScalarAsync<long>(new CommandDefinition(InsertGroup, new { Name = name, CreatedAt = DbTime.ToText(DateTimeOffset.UtcNow) }, tx, cancellationToken: ct));
 
+    /// <summary>Every tracked package of one registry (optionally only the given ids), for polling.</summary>
+    public async Task<IReadOnlyList<PackageRow>> ListByRegistryAsync(Registry registry, IReadOnlyCollection<long>? ids, CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        var sql = SelectColumns + " WHERE p.registry = @Registry" + (ids is null ? "" : " AND p.id IN (SELECT value FROM json_each(@Ids))") + " ORDER BY p.name";
+        var rows = await connection.QueryAsync<PackageRecord>(new CommandDefinition(sql,
+            new { Registry = registry.Code(), Ids = ids is null ? null : System.Text.Json.JsonSerializer.Serialize(ids) }, cancellationToken: ct));
+        return rows.Select(r => r.ToRow()).ToList();
+    }
+
+    public async Task<PackageRow?> FindAsync(PackageId package, CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        var row = await connection.QuerySingleOrDefaultAsync<PackageRecord>(new CommandDefinition(
+            SelectColumns + " WHERE p.registry = @Registry AND p.name = @Name", new { Registry = package.Registry.Code(), package.Name }, cancellationToken: ct));
+        return row?.ToRow();
+    }
+
     public async Task<bool> RemoveAsync(long id, CancellationToken ct)
     {
         await using var connection = await connections.OpenAsync(ct);

@@ -15,6 +15,8 @@ public static class DataExtensions
         services.AddHostedService<MigrationHostedService>();
         services.AddSingleton<PackageRepository>();
         services.AddSingleton<JobRunRepository>();
+        services.AddSingleton<EvidenceRepository>();
+        services.AddSingleton<PollRunRepository>();
         services.AddSingleton<DatabaseMaintenance>();
         services.AddSingleton<PackageImportService>();
         return services;

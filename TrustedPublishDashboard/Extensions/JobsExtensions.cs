@@ -11,6 +11,7 @@ public static class JobsExtensions
         services.AddSingleton<SchedulerHost>();
         services.AddHostedService(sp => sp.GetRequiredService<SchedulerHost>());
         services.AddSingleton<JobsService>();
+        services.AddSingleton<PollService>();
         foreach (var job in JobCatalog.All) services.AddTransient(job.JobType);
         return services;
     }

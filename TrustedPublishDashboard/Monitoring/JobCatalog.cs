@@ -1,38 +1,70 @@
+using System.Globalization;
 using Quartz;
+using TrustedPublishDashboard.Data;
 using TrustedPublishDashboard.Monitoring.Jobs;
 
 namespace TrustedPublishDashboard.Monitoring;
 
-/// <summary>A recurring background job and its schedule.</summary>
-public sealed record JobDefinition(string Key, string Name, string Description, Type JobType, string ConfigKey, string DefaultCron)
+/// <summary>When a job runs: a Quartz cron expression (UTC, seconds first) or a fixed interval.</summary>
+public sealed record JobSchedule(string? Cron, TimeSpan? Interval)
+{
+    public static JobSchedule FromCron(string cron) => new(cron, null);
+
+    public static JobSchedule Every(TimeSpan interval) => new(null, interval);
+
+    public string Expression => Cron ?? Interval!.Value.ToString("c", CultureInfo.InvariantCulture);
+
+    public string Describe() => Cron is not null ? CronText.Describe(Cron) : CronText.DescribeInterval(Interval!.Value);
+}
+
+/// <summary>A recurring background job and its default schedule.</summary>
+public sealed record JobDefinition(string Key, string Name, string Description, Type JobType, JobSchedule Default)
 {
     public JobKey JobKey => new(Key);
+
+    public string CronKey => $"Jobs:{Key}:Cron";
+
+    public string IntervalKey => $"Jobs:{Key}:Interval";
 }
 
 /// <summary>
-/// Every background job and its schedule, declared in one place. Schedules are Quartz cron expressions in UTC
-/// (seconds first) and can be overridden under Jobs:&lt;Key&gt;:Cron.
+/// Every background job and its schedule, declared in one place. A schedule can be overridden with
+/// Jobs:&lt;key&gt;:Cron (Quartz cron, UTC) or Jobs:&lt;key&gt;:Interval (hh:mm:ss).
 /// </summary>
 public static class JobCatalog
 {
     public static IReadOnlyList<JobDefinition> All { get; } =
     [
+        // Every 15 minutes: fresh enough to catch a token publish within the hour, light on the registry because
+        // unchanged packuments cost one conditional request each.
+        new("npm-poll", "Poll npm",
+            "Reads the packument of every tracked npm package, classifies each version's publish method and updates findings and status.",
+            typeof(NpmPollJob), JobSchedule.Every(TimeSpan.FromMinutes(15))),
         // Daily, off-peak: checkpoints the WAL, refreshes query-planner statistics and prunes old job history.
-        // Cheap and harmless, so it also proves the scheduler wiring end to end.
         new("database-maintenance", "Database maintenance",
             "Checkpoints the write-ahead log, runs PRAGMA optimize and prunes job history older than Jobs:HistoryDays.",
-            typeof(DatabaseMaintenanceJob), "Jobs:database-maintenance:Cron", "0 17 3 * * ?"),
+            typeof(DatabaseMaintenanceJob), JobSchedule.FromCron("0 17 3 * * ?")),
     ];
 
     public static JobDefinition? Find(string key) => All.FirstOrDefault(j => j.Key == key);
 
-    /// <summary>The effective cron expression for a job; an invalid one stops start-up with the setting's name.</summary>
-    public static string CronFor(JobDefinition job, IConfiguration configuration)
+    /// <summary>The effective schedule; an invalid override stops start-up with the setting's name.</summary>
+    public static JobSchedule ScheduleFor(JobDefinition job, IConfiguration configuration)
     {
-        var cron = configuration[job.ConfigKey] is { Length: > 0 } configured ? configured.Trim() : job.DefaultCron;
-        if (!CronExpression.IsValidExpression(cron))
-            throw new Data.StartupConfigurationException(
-                $"{job.ConfigKey} = '{cron}' is not a valid Quartz cron expression (seconds minutes hours day-of-month month day-of-week), e.g. '{job.DefaultCron}'.");
-        return cron;
+        if (configuration[job.CronKey] is { Length: > 0 } cron)
+        {
+            cron = cron.Trim();
+            if (!CronExpression.IsValidExpression(cron))
+                throw new StartupConfigurationException(
+                    $"{job.CronKey} = '{cron}' is not a valid Quartz cron expression (seconds minutes hours day-of-month month day-of-week), e.g. '0 17 3 * * ?'.");
+            return JobSchedule.FromCron(cron);
+        }
+        if (configuration[job.IntervalKey] is { Length: > 0 } interval)
+        {
+            if (!TimeSpan.TryParse(interval, CultureInfo.InvariantCulture, out var span) || span < TimeSpan.FromSeconds(10))
+                throw new StartupConfigurationException($"{job.IntervalKey} = '{interval}' is not an interval of at least 10 seconds (hh:mm:ss, e.g. 00:15:00).");
+            return JobSchedule.Every(span);
+        }
+        return job.Default;
     }
 }

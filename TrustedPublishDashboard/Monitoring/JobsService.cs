@@ -3,7 +3,7 @@ using TrustedPublishDashboard.Data;
 
 namespace TrustedPublishDashboard.Monitoring;
 
-public sealed record JobStatus(JobDefinition Job, string Cron, string ScheduleText, DateTimeOffset? NextFireUtc, bool IsRunning, JobRun? LastRun);
+public sealed record JobStatus(JobDefinition Job, JobSchedule Schedule, DateTimeOffset? NextFireUtc, bool IsRunning, JobRun? LastRun);
 
 /// <summary>What the Jobs page and API show and do: schedules, next and last runs, "Run now".</summary>
 public sealed class JobsService(SchedulerHost host, JobRunRepository runs, IConfiguration configuration)
@@ -22,8 +22,7 @@ public sealed class JobsService(SchedulerHost host, JobRunRepository runs, IConf
                 var triggers = await scheduler.GetTriggersOfJob(job.JobKey, ct);
                 next = triggers.Select(t => t.GetNextFireTimeUtc()).Where(t => t.HasValue).Min();
             }
-            var cron = JobCatalog.CronFor(job, configuration);
-            result.Add(new JobStatus(job, cron, CronText.Describe(cron), next, running.Contains(job.Key), latest.GetValueOrDefault(job.Key)));
+            result.Add(new JobStatus(job, JobCatalog.ScheduleFor(job, configuration), next, running.Contains(job.Key), latest.GetValueOrDefault(job.Key)));
         }
         return result;
     }
@@ -63,4 +62,12 @@ public static class CronText
             return $"hourly at :{int.Parse(min):D2}";
         return cron + " (UTC)";
     }
+
+    public static string DescribeInterval(TimeSpan interval) => interval switch
+    {
+        { TotalDays: >= 1 } when interval.TotalDays % 1 == 0 => $"every {interval.TotalDays:0} day(s)",
+        { TotalHours: >= 1 } when interval.TotalHours % 1 == 0 => $"every {interval.TotalHours:0} hour(s)",
+        { TotalMinutes: >= 1 } when interval.TotalMinutes % 1 == 0 => $"every {interval.TotalMinutes:0} minutes",
+        _ => $"every {interval.TotalSeconds:0} seconds",
+    };
 }

@@ -37,13 +37,15 @@ public sealed class SchedulerHost(IServiceProvider services, IConfiguration conf
 
         foreach (var job in JobCatalog.All)
         {
-            var cron = JobCatalog.CronFor(job, configuration);
+            var schedule = JobCatalog.ScheduleFor(job, configuration);
             var detail = JobBuilder.Create(job.JobType).WithIdentity(job.JobKey).WithDescription(job.Description).StoreDurably().Build();
-            var trigger = TriggerBuilder.Create()
-                .WithIdentity(job.Key + ".schedule")
-                .ForJob(detail)
-                .WithCronSchedule(cron, c => c.InTimeZone(TimeZoneInfo.Utc).WithMisfireHandlingInstructionDoNothing())
-                .Build();
+            var builder = TriggerBuilder.Create().WithIdentity(job.Key + ".schedule").ForJob(detail);
+            var trigger = schedule.Cron is { } cron
+                ? builder.WithCronSchedule(cron, c => c.InTimeZone(TimeZoneInfo.Utc).WithMisfireHandlingInstructionDoNothing()).Build()
+                // Interval jobs first run one interval after start, not at start: a restart loop must not hammer the registry.
+                : builder.StartAt(DateTimeOffset.UtcNow + schedule.Interval!.Value)
+                    .WithSimpleSchedule(s => s.WithInterval(schedule.Interval.Value).RepeatForever().WithMisfireHandlingInstructionNextWithRemainingCount())
+                    .Build();
             await scheduler.ScheduleJob(detail, [trigger], replace: true, cancellationToken);
         }
         await scheduler.Start(cancellationToken);

@@ -1,0 +1,71 @@
+using Dapper;
+
+namespace TrustedPublishDashboard.Data;
+
+public sealed record PollRunRow
+{
+    public long Id { get; init; }
+    public string Registry { get; init; } = "";
+    public string Trigger { get; init; } = "";
+    public string StartedAt { get; init; } = "";
+    public string? FinishedAt { get; init; }
+    public long PackagesTotal { get; init; }
+    public long PackagesOk { get; init; }
+    public long PackagesFailed { get; init; }
+    public long PackagesUnchanged { get; init; }
+    public long Requests { get; init; }
+    public long Bytes { get; init; }
+    public long NotModified { get; init; }
+    public string? Error { get; init; }
+}
+
+/// <summary>The record of every poll: when, how many packages succeeded and failed, what it cost.</summary>
+public sealed class PollRunRepository(IDbConnectionFactory connections)
+{
+    private const string Insert = """
+        INSERT INTO poll_runs (registry, trigger, started_at, packages_total) VALUES (@Registry, @Trigger, @StartedAt, @Total) RETURNING id
+        """;
+
+    private const string Finish = """
+        UPDATE poll_runs SET finished_at = @FinishedAt, packages_ok = @Ok, packages_failed = @Failed, packages_unchanged = @Unchanged,
+            requests = @Requests, bytes = @Bytes, not_modified = @NotModified, error = @Error
+        WHERE id = @Id
+        """;
+
+    private const string SelectRecent = """
+        SELECT id AS Id, registry AS Registry, trigger AS Trigger, started_at AS StartedAt, finished_at AS FinishedAt,
+               packages_total AS PackagesTotal, packages_ok AS PackagesOk, packages_failed AS PackagesFailed,
+               packages_unchanged AS PackagesUnchanged, requests AS Requests, bytes AS Bytes, not_modified AS NotModified, error AS Error
+        FROM poll_runs ORDER BY started_at DESC, id DESC LIMIT @Take
+        """;
+
+    public async Task<long> StartAsync(string registry, string trigger, int total, DateTimeOffset startedAt, CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(Insert,
+            new { Registry = registry, Trigger = trigger, StartedAt = DbTime.ToText(startedAt), Total = total }, cancellationToken: ct));
+    }
+
+    public async Task FinishAsync(long id, DateTimeOffset finishedAt, int ok, int failed, int unchanged, long requests, long bytes, long notModified, string? error, CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(Finish, new
+        {
+            Id = id,
+            FinishedAt = DbTime.ToText(finishedAt),
+            Ok = ok,
+            Failed = failed,
+            Unchanged = unchanged,
+            Requests = requests,
+            Bytes = bytes,
+            NotModified = notModified,
+            Error = error,
+        }, cancellationToken: ct));
+    }
+
+    public async Task<IReadOnlyList<PollRunRow>> RecentAsync(int take, CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        return (await connection.QueryAsync<PollRunRow>(new CommandDefinition(SelectRecent, new { Take = take }, cancellationToken: ct))).AsList();
+    }
+}

@@ -1,0 +1,134 @@
+namespace TrustedPublishDashboard.Domain;
+
+/// <summary>How one version was published, as far as the registry's metadata proves it.</summary>
+public enum PublishMethod
+{
+    /// <summary>Published with a trusted-publisher (OIDC) credential.</summary>
+    TrustedPublisher,
+
+    /// <summary>Staged from CI and approved by a person with 2FA: at least as strong as trusted publishing.</summary>
+    Staged,
+
+    /// <summary>Published with a token, but with a provenance attestation.</summary>
+    TokenWithProvenance,
+
+    /// <summary>Published with a token (the registry recorded a publisher and no trusted-publisher credential).</summary>
+    Token,
+
+    /// <summary>The metadata does not say. Never counted as token, never compared.</summary>
+    Unknown,
+}
+
+public static class PublishMethods
+{
+    public static string Code(this PublishMethod method) => method switch
+    {
+        PublishMethod.TrustedPublisher => "trusted-publisher",
+        PublishMethod.Staged => "staged",
+        PublishMethod.TokenWithProvenance => "token-with-provenance",
+        PublishMethod.Token => "token",
+        _ => "unknown",
+    };
+
+    public static PublishMethod Parse(string code) => code switch
+    {
+        "trusted-publisher" => PublishMethod.TrustedPublisher,
+        "staged" => PublishMethod.Staged,
+        "token-with-provenance" => PublishMethod.TokenWithProvenance,
+        "token" => PublishMethod.Token,
+        "unknown" => PublishMethod.Unknown,
+        _ => throw new FormatException($"Unknown publish method '{code}'."),
+    };
+
+    /// <summary>trusted-publisher = staged (3) &gt; token-with-provenance (2) &gt; token (1); unknown has no strength.</summary>
+    public static int? Strength(this PublishMethod method) => method switch
+    {
+        PublishMethod.TrustedPublisher or PublishMethod.Staged => 3,
+        PublishMethod.TokenWithProvenance => 2,
+        PublishMethod.Token => 1,
+        _ => null,
+    };
+
+    public static bool IsTrusted(this PublishMethod method) => method is PublishMethod.TrustedPublisher or PublishMethod.Staged;
+
+    public static string Describe(this PublishMethod method) => method switch
+    {
+        PublishMethod.TrustedPublisher => "a trusted publisher (OIDC)",
+        PublishMethod.Staged => "a staged publish approved with 2FA",
+        PublishMethod.TokenWithProvenance => "a token (with provenance)",
+        PublishMethod.Token => "a token",
+        _ => "an unknown method",
+    };
+}
+
+/// <summary>The facts a registry's metadata gives about one version's publish, before any judgement.</summary>
+public sealed record PublishFacts(
+    bool HasPublisherRecord,
+    bool HasTrustedPublisher,
+    bool HasApprover,
+    bool HasProvenance);
+
+/// <summary>The CI identity that published a version, as far as it is known.</summary>
+public sealed record PublisherIdentity(
+    string Provider,
+    string? Repository = null,
+    string? Workflow = null,
+    string? Ref = null,
+    string? Environment = null,
+    string? Trigger = null,
+    string? ConfigId = null,
+    string? Commit = null,
+    string? Runner = null,
+    string? Invocation = null);
+
+/// <summary>What is known about one published version.</summary>
+public sealed record VersionEvidence(
+    string Version,
+    DateTimeOffset? PublishedAt,
+    PublishMethod Method,
+    bool Provenance,
+    PublisherIdentity? Publisher,
+    string? PublishedBy = null,
+    string? ApprovedBy = null,
+    string? EvidenceError = null);
+
+public static class FindingKinds
+{
+    public const string TrustDowngrade = "trust-downgrade";
+    public const string PublisherDrift = "publisher-drift";
+    public const string NoEvidence = "no-evidence";
+    public const string EvidenceError = "evidence-error";
+}
+
+/// <summary>Something about a package a maintainer should know, with a stable kebab-case kind.</summary>
+public sealed record Finding(string Kind, string? Version, string Message);
+
+public enum ComplianceStatus { Compliant, NonCompliant, Unknown, Error }
+
+public static class ComplianceStatuses
+{
+    public static string Code(this ComplianceStatus status) => status switch
+    {
+        ComplianceStatus.Compliant => "compliant",
+        ComplianceStatus.NonCompliant => "non-compliant",
+        ComplianceStatus.Unknown => "unknown",
+        _ => "error",
+    };
+
+    public static ComplianceStatus Parse(string code) => code switch
+    {
+        "compliant" => ComplianceStatus.Compliant,
+        "non-compliant" => ComplianceStatus.NonCompliant,
+        "unknown" => ComplianceStatus.Unknown,
+        "error" => ComplianceStatus.Error,
+        _ => throw new FormatException($"Unknown status '{code}'."),
+    };
+}
+
+/// <summary>A package's versions as the registry reports them, ready for the rules.</summary>
+public sealed record PackageHistory(PackageId Package, string? LatestTag, IReadOnlyList<VersionEvidence> Versions);
+
+public sealed record PackageEvaluation(ComplianceStatus Status, string? LatestVersion, PublishMethod? LatestMethod, IReadOnlyList<Finding> Findings);
+
+/// <summary>A person listed as able to publish a package.</summary>
+public sealed record Maintainer(string? Name, string? Email);

@@ -1,0 +1,107 @@
+using TrustedPublishDashboard.Data;
+using TrustedPublishDashboard.Domain;
+using TrustedPublishDashboard.Registries;
+
+namespace TrustedPublishDashboard.Monitoring;
+
+public sealed record PollProgress(int Done, int Total, PackageId Package, string Outcome);
+
+public sealed record PollSummary(long RunId, int Total, int Ok, int Failed, int Unchanged, long Requests, long Bytes, long NotModified, TimeSpan Duration)
+{
+    public override string ToString() =>
+        $"{Total} package(s): {Ok} ok ({Unchanged} unchanged), {Failed} failed; {Requests} request(s), {Bytes:N0} bytes, {NotModified} not modified; {Duration.TotalSeconds:0.0} s";
+}
+
+/// <summary>
+/// Polls every tracked package of a registry with bounded concurrency: fetch (conditionally when possible),
+/// evaluate with the domain rules, store. One package's failure is recorded on that package and never stops the
+/// rest, and never changes its stored evidence.
+/// </summary>
+public sealed class PollService(
+    IEnumerable<IRegistryClient> clients,
+    PackageRepository packages,
+    EvidenceRepository evidence,
+    PollRunRepository runs,
+    IConfiguration configuration,
+    ILogger<PollService> logger)
+{
+    public const int DefaultConcurrency = 8;
+
+    public int Concurrency(Registry registry) =>
+        Math.Clamp(configuration.GetValue($"Registries:{registry.DisplayName()}:Concurrency", DefaultConcurrency), 1, 64);
+
+    public async Task<PollSummary> PollAsync(Registry registry, string trigger, IProgress<PollProgress>? progress, CancellationToken ct,
+        IReadOnlyCollection<long>? packageIds = null)
+    {
+        var client = clients.FirstOrDefault(c => c.Registry == registry)
+            ?? throw new InvalidOperationException($"No registry client is registered for {registry.DisplayName()}.");
+        var targets = await packages.ListByRegistryAsync(registry, packageIds, ct);
+        var started = DateTimeOffset.UtcNow;
+        var runId = await runs.StartAsync(registry.Code(), trigger, targets.Count, started, ct);
+        var stats = new FetchStats();
+        int ok = 0, failed = 0, unchanged = 0, done = 0;
+        string? runError = null;
+        try
+        {
+            await Parallel.ForEachAsync(targets, new ParallelOptions { MaxDegreeOfParallelism = Concurrency(registry), CancellationToken = ct }, async (package, token) =>
+            {
+                string outcome;
+                try
+                {
+                    outcome = await PollOneAsync(client, package, stats, token);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // A bug or a database error on one package is recorded there and the poll goes on.
+                    logger.LogError(ex, "Polling {Package} failed", package.PackageId);
+                    outcome = "failed";
+                    await evidence.SaveFailureAsync(package.Id, "internal error: " + ex.Message, DateTimeOffset.UtcNow, CancellationToken.None);
+                }
+                switch (outcome)
+                {
+                    case "failed": Interlocked.Increment(ref failed); break;
+                    case "unchanged": Interlocked.Increment(ref unchanged); Interlocked.Increment(ref ok); break;
+                    default: Interlocked.Increment(ref ok); break;
+                }
+                progress?.Report(new PollProgress(Interlocked.Increment(ref done), targets.Count, package.PackageId, outcome));
+            });
+        }
+        catch (OperationCanceledException)
+        {
+            runError = "cancelled";
+            throw;
+        }
+        finally
+        {
+            await runs.FinishAsync(runId, DateTimeOffset.UtcNow, ok, failed, unchanged, stats.Requests, stats.Bytes, stats.NotModified, runError, CancellationToken.None);
+        }
+        var summary = new PollSummary(runId, targets.Count, ok, failed, unchanged, stats.Requests, stats.Bytes, stats.NotModified, DateTimeOffset.UtcNow - started);
+        logger.LogInformation("Poll of {Registry}: {Summary}", registry.DisplayName(), summary);
+        return summary;
+    }
+
+    private async Task<string> PollOneAsync(IRegistryClient client, PackageRow package, FetchStats stats, CancellationToken ct)
+    {
+        var state = await evidence.LoadStateAsync(package.Id, ct);
+        // With attestations still to fetch, ask for the whole document so the client sees which ones.
+        var conditional = state.PendingAttestations == 0;
+        var context = new FetchContext(conditional ? state.ETag : null, conditional ? state.LastModified : null, state.KnownAttestations, stats);
+        var result = await client.FetchAsync(package.PackageId, context, ct);
+        var now = DateTimeOffset.UtcNow;
+        switch (result)
+        {
+            case RegistryFetch.Fetched fetched:
+                await evidence.SaveFetchedAsync(package.Id, fetched, EvidenceRules.Evaluate(fetched.History), now, ct);
+                return "updated";
+            case RegistryFetch.NotModified:
+                var history = await evidence.LoadHistoryAsync(package.PackageId, package.Id, ct);
+                await evidence.SaveUnchangedAsync(package.Id, EvidenceRules.Evaluate(history), state.ETag, state.LastModified, now, ct);
+                return "unchanged";
+            case RegistryFetch.Failed failure:
+                await evidence.SaveFailureAsync(package.Id, failure.Error, now, ct);
+                return "failed";
+            default:
+                throw new InvalidOperationException($"Unexpected fetch result {result.GetType().Name}.");
+        }
+    }
+}

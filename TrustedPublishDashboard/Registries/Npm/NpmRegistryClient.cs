@@ -1,0 +1,177 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using TrustedPublishDashboard.Domain;
+
+namespace TrustedPublishDashboard.Registries.Npm;
+
+/// <summary>Limits for npm requests (section Registries:Npm).</summary>
+public sealed record NpmOptions
+{
+    /// <summary>Largest packument read; a larger one is an error for that package.</summary>
+    public long MaxPackumentBytes { get; init; } = 256L * 1024 * 1024;
+
+    /// <summary>Attestation documents fetched per package per poll, newest versions first; the rest follow in later polls.</summary>
+    public int MaxAttestationsPerPoll { get; init; } = 50;
+
+    public int MaxAttestationBytes { get; init; } = 4 * 1024 * 1024;
+
+    public static NpmOptions From(IConfiguration configuration)
+    {
+        var options = new NpmOptions();
+        configuration.GetSection("Registries:Npm").Bind(options);
+        return options;
+    }
+}
+
+/// <summary>
+/// HTTP for npm: the full packument (conditional when validators are known) and, for versions not seen before,
+/// their attestations. Parsing and mapping are delegated to the pure parser and mapper.
+/// </summary>
+public sealed class NpmRegistryClient(RegistryHttp http, NpmRegistryLocator locator, NpmOptions options) : IRegistryClient
+{
+    public Registry Registry => Registry.Npm;
+
+    /// <summary>Scoped names are requested as @scope%2fname.</summary>
+    public static string EscapeName(string name) => name.Replace("/", "%2f", StringComparison.Ordinal);
+
+    public async Task<RegistryFetch> FetchAsync(PackageId package, FetchContext context, CancellationToken ct)
+    {
+        Uri baseUrl;
+        try
+        {
+            baseUrl = await locator.GetBaseUrlAsync(ct);
+        }
+        catch (RegistryConfigurationException ex)
+        {
+            return new RegistryFetch.Failed(FetchFailure.Configuration, ex.Message);
+        }
+        var url = new Uri(baseUrl, EscapeName(package.Name));
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(() =>
+            {
+                var request = new HttpRequestMessage(HttpMethod.Get, url);
+                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+                if (context.ETag is { } etag && EntityTagHeaderValue.TryParse(etag, out var tag)) request.Headers.IfNoneMatch.Add(tag);
+                if (context.LastModified is { } lm && DateTimeOffset.TryParse(lm, out var since)) request.Headers.IfModifiedSince = since;
+                return request;
+            }, context.Stats, ct);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or Polly.Timeout.TimeoutRejectedException)
+        {
+            return new RegistryFetch.Failed(FetchFailure.Network, $"could not reach {baseUrl}: {ex.Message}");
+        }
+
+        using (response)
+        {
+            if (response.StatusCode == HttpStatusCode.NotModified)
+            {
+                context.Stats.AddNotModified();
+                return new RegistryFetch.NotModified();
+            }
+            if (response.StatusCode == HttpStatusCode.NotFound)
+                return new RegistryFetch.Failed(FetchFailure.NotFound, $"{package} was not found on {baseUrl} (404)");
+            if (!response.IsSuccessStatusCode)
+            {
+                var retried = RegistryHttp.IsTransient(response.StatusCode) ? $" after {http.Options.MaxRetries} retries" : "";
+                return new RegistryFetch.Failed(FetchFailure.Http, $"{url} answered {(int)response.StatusCode} {response.ReasonPhrase}{retried}");
+            }
+
+            NpmPackument packument;
+            using var bodyTimeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            bodyTimeout.CancelAfter(http.Options.BodyTimeout);
+            await using var body = new CountingStream(await response.Content.ReadAsStreamAsync(bodyTimeout.Token));
+            try
+            {
+                packument = await NpmPackumentParser.ParseAsync(body, options.MaxPackumentBytes, bodyTimeout.Token);
+            }
+            catch (JsonException ex)
+            {
+                return new RegistryFetch.Failed(FetchFailure.Parse, $"the packument for {package} is not valid JSON ({ex.Message}); stored evidence was kept");
+            }
+            catch (DocumentTooLargeException ex)
+            {
+                return new RegistryFetch.Failed(FetchFailure.TooLarge, $"the packument for {package} is too large: {ex.Message} (Registries:Npm:MaxPackumentBytes)");
+            }
+            catch (Exception ex) when (ex is HttpRequestException or IOException || (ex is OperationCanceledException && !ct.IsCancellationRequested))
+            {
+                return new RegistryFetch.Failed(FetchFailure.Network, $"the packument for {package} could not be read completely: {ex.Message}");
+            }
+            finally
+            {
+                context.Stats.AddBytes(body.BytesRead);
+            }
+
+            var (fetched, pending) = await FetchAttestationsAsync(package, packument, baseUrl, context, ct);
+            var readings = new Dictionary<string, AttestationReading>(context.KnownAttestations);
+            foreach (var a in fetched) readings[a.Version] = a.Reading;
+            var history = NpmEvidenceMapper.ToHistory(package, packument, readings);
+            return new RegistryFetch.Fetched(history, packument.Maintainers,
+                response.Headers.ETag?.ToString(), response.Content.Headers.LastModified?.ToString("R"), fetched, pending);
+        }
+    }
+
+    private async Task<(List<FetchedAttestation> Fetched, HashSet<string> Pending)> FetchAttestationsAsync(
+        PackageId package, NpmPackument packument, Uri baseUrl, FetchContext context, CancellationToken ct)
+    {
+        var missing = packument.Versions.Values
+            .Where(v => v.HasAttestations && !context.KnownAttestations.ContainsKey(v.Version))
+            .OrderByDescending(v => packument.Time.TryGetValue(v.Version, out var t) ? NpmEvidenceMapper.ParseTime(t) : null)
+            .ToList();
+        var fetched = new List<FetchedAttestation>();
+        var pending = new HashSet<string>(missing.Skip(options.MaxAttestationsPerPoll).Select(v => v.Version), StringComparer.Ordinal);
+        foreach (var meta in missing.Take(options.MaxAttestationsPerPoll))
+        {
+            var result = await FetchAttestationAsync(package, meta, baseUrl, context.Stats, ct);
+            if (result is null) pending.Add(meta.Version);
+            else fetched.Add(result);
+        }
+        return (fetched, pending);
+    }
+
+    /// <summary>One attestation document; null when it could not be fetched now (retried at the next poll).</summary>
+    private async Task<FetchedAttestation?> FetchAttestationAsync(PackageId package, NpmVersionMeta meta, Uri baseUrl, FetchStats stats, CancellationToken ct)
+    {
+        var url = AttestationUrl(package, meta, baseUrl);
+        try
+        {
+            using var response = await http.SendAsync(() => new HttpRequestMessage(HttpMethod.Get, url), stats, ct);
+            if (response.StatusCode == HttpStatusCode.NotFound) return new FetchedAttestation(meta.Version, 404, null, AttestationReading.None);
+            if (!response.IsSuccessStatusCode) return null;
+            await using var body = new CountingStream(await response.Content.ReadAsStreamAsync(ct));
+            using var buffer = new MemoryStream();
+            var chunk = new byte[81920];
+            int read;
+            while ((read = await body.ReadAsync(chunk, ct)) > 0)
+            {
+                buffer.Write(chunk, 0, read);
+                if (buffer.Length > options.MaxAttestationBytes)
+                {
+                    stats.AddBytes(body.BytesRead);
+                    return new FetchedAttestation(meta.Version, (int)response.StatusCode, null,
+                        new AttestationReading(null, $"the attestations document is larger than {options.MaxAttestationBytes:N0} bytes"));
+                }
+            }
+            stats.AddBytes(body.BytesRead);
+            var bytes = buffer.ToArray();
+            return new FetchedAttestation(meta.Version, (int)response.StatusCode, Encoding.UTF8.GetString(bytes), NpmAttestationParser.Parse(bytes));
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException or Polly.Timeout.TimeoutRejectedException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The document's own URL when it is on the configured registry; otherwise the same path on the configured registry.</summary>
+    public static Uri AttestationUrl(PackageId package, NpmVersionMeta meta, Uri baseUrl)
+    {
+        if (meta.AttestationsUrl is { } given && Uri.TryCreate(given, UriKind.Absolute, out var uri)
+            && Uri.Compare(uri, baseUrl, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0)
+            return uri;
+        return new Uri(baseUrl, $"-/npm/v1/attestations/{EscapeName(package.Name)}@{Uri.EscapeDataString(meta.Version)}");
+    }
+}
