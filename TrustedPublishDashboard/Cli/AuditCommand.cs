@@ -98,7 +98,9 @@ public static class AuditCommand
         public ComplianceStatus Status => Evaluation?.Status ?? ComplianceStatus.Error;
     }
 
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, bool colour, CancellationToken ct)
+    /// <param name="configure">Extra configuration sources after appsettings.json and the environment (tests use it).</param>
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, bool colour, CancellationToken ct,
+        Action<IConfigurationBuilder>? configure = null)
     {
         var (options, error) = Parse(args);
         if (options is null)
@@ -108,7 +110,7 @@ public static class AuditCommand
             return error is { Length: > 0 } ? 2 : 0;
         }
 
-        await using var services = BuildServices();
+        await using var services = BuildServices(configure);
         var locator = services.GetRequiredService<NpmRegistryLocator>();
         locator.Override = options.Registry;
         try
@@ -161,13 +163,14 @@ public static class AuditCommand
     }
 
     /// <summary>The same registry stack as the web app, without web server, database or scheduler.</summary>
-    private static ServiceProvider BuildServices()
+    private static ServiceProvider BuildServices(Action<IConfigurationBuilder>? configure)
     {
-        var configuration = new ConfigurationBuilder()
+        var builder = new ConfigurationBuilder()
             .SetBasePath(AppContext.BaseDirectory)
             .AddJsonFile("appsettings.json", optional: true)
-            .AddEnvironmentVariables()
-            .Build();
+            .AddEnvironmentVariables();
+        configure?.Invoke(builder);
+        var configuration = builder.Build();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging(b => b.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning)
