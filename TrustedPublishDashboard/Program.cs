@@ -13,7 +13,7 @@ public sealed class Program
 
     public static async Task<int> Main(string[] args)
     {
-        if (args is ["audit", ..])
+        if (args is ["audit" or "poll", ..])
         {
             using var cancel = new CancellationTokenSource();
             Console.CancelKeyPress += (_, e) =>
@@ -24,13 +24,20 @@ public sealed class Program
             var colour = !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null;
             try
             {
-                return await Cli.AuditCommand.RunAsync(args[1..], Console.Out, Console.Error, colour, cancel.Token);
+                return args[0] == "audit"
+                    ? await Cli.AuditCommand.RunAsync(args[1..], Console.Out, Console.Error, colour, cancel.Token)
+                    : await Cli.PollCommand.RunAsync(args[1..], Console.Out, Console.Error, cancel.Token);
             }
             catch (OperationCanceledException)
             {
-                await Console.Error.WriteLineAsync("audit: cancelled");
+                await Console.Error.WriteLineAsync(args[0] + ": cancelled");
                 return 130;
             }
+        }
+        if (args is [var command, ..] && !command.StartsWith('-'))
+        {
+            await Console.Error.WriteLineAsync($"Unknown command '{command}'. Commands: audit, poll; with no command (or only --options) the dashboard starts.");
+            return 2;
         }
         return await RunAsync(args, Console.Out, Console.Error);
     }

@@ -12,7 +12,7 @@ public sealed class DocumentTooLargeException(long limit) : Exception($"the docu
 /// <summary>
 /// Reads JSON tokens from a stream with a small, growing buffer, so that a document of tens of megabytes is parsed
 /// while it downloads and never held whole in memory (only the largest single token must fit). Values are copied
-/// out only when the caller will look at them; skipped subtrees cost no allocations.
+/// out per token the caller reads; skipped subtrees are scanned a buffer at a time and cost no allocations.
 /// </summary>
 public sealed class JsonStreamTokenizer(Stream stream, long maxBytes, int initialBuffer = 64 * 1024)
 {
@@ -26,7 +26,6 @@ public sealed class JsonStreamTokenizer(Stream stream, long maxBytes, int initia
     private byte[] _value = new byte[256];
     private int _valueLength;
     private bool _valueEscaped;
-    private bool _capture = true;
 
     public long BytesRead { get; private set; }
 
@@ -52,7 +51,7 @@ public sealed class JsonStreamTokenizer(Stream stream, long maxBytes, int initia
         if (!reader.Read()) return false;
         TokenType = reader.TokenType;
         Depth = reader.CurrentDepth;
-        if (_capture && TokenType is JsonTokenType.PropertyName or JsonTokenType.String or JsonTokenType.Number)
+        if (TokenType is JsonTokenType.PropertyName or JsonTokenType.String or JsonTokenType.Number)
         {
             var span = reader.ValueSpan;
             if (span.Length > _value.Length) _value = new byte[Math.Max(span.Length, _value.Length * 2)];
@@ -65,7 +64,7 @@ public sealed class JsonStreamTokenizer(Stream stream, long maxBytes, int initia
         return true;
     }
 
-    private async ValueTask FillAsync(CancellationToken ct)
+    private async ValueTask FillAsync(CancellationToken ct, bool untilFull = false)
     {
         if (_start > 0)
         {
@@ -78,15 +77,53 @@ public sealed class JsonStreamTokenizer(Stream stream, long maxBytes, int initia
             if (_buffer.Length >= MaxTokenBytes) throw new JsonException($"a single JSON value is larger than {MaxTokenBytes:N0} bytes");
             Array.Resize(ref _buffer, _buffer.Length * 2);
         }
-        var read = await stream.ReadAsync(_buffer.AsMemory(_end), ct);
-        if (read == 0)
+        do
         {
-            _final = true;
-            return;
+            var read = await stream.ReadAsync(_buffer.AsMemory(_end), ct);
+            if (read == 0)
+            {
+                _final = true;
+                return;
+            }
+            _end += read;
+            BytesRead += read;
+            if (BytesRead > maxBytes) throw new DocumentTooLargeException(maxBytes);
         }
-        _end += read;
-        BytesRead += read;
-        if (BytesRead > maxBytes) throw new DocumentTooLargeException(maxBytes);
+        while (untilFull && _end < _buffer.Length);
+    }
+
+    /// <summary>Parses one whole JSON value from a span (synchronously, with a plain <see cref="Utf8JsonReader"/>).</summary>
+    public delegate T ValueParser<out T>(ReadOnlySpan<byte> json);
+
+    /// <summary>
+    /// Reads the next complete value (e.g. one entry of a packument's "versions") and hands its bytes to
+    /// <paramref name="parse"/>: a value of a few kilobytes is parsed in one synchronous pass instead of token by token.
+    /// </summary>
+    public async ValueTask<T> ReadValueAsync<T>(ValueParser<T> parse, CancellationToken ct)
+    {
+        while (true)
+        {
+            if (TryReadValue(parse, out var result)) return result;
+            if (_final) throw new JsonException("the document ended early");
+            // Fill the whole buffer before scanning again, so a large value is rescanned only when the buffer doubles.
+            await FillAsync(ct, untilFull: true);
+        }
+    }
+
+    private bool TryReadValue<T>(ValueParser<T> parse, out T result)
+    {
+        var reader = new Utf8JsonReader(_buffer.AsSpan(_start, _end - _start), _final, _state);
+        result = default!;
+        if (!reader.Read()) return false;
+        var from = (int)reader.TokenStartIndex;
+        if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray && !reader.TrySkip()) return false;
+        var length = (int)reader.BytesConsumed - from;
+        TokenType = reader.TokenType;
+        Depth = reader.CurrentDepth;
+        result = parse(_buffer.AsSpan(_start + from, length));
+        _start += (int)reader.BytesConsumed;
+        _state = reader.CurrentState;
+        return true;
     }
 
     /// <summary>The current property name or string value.</summary>
@@ -132,18 +169,35 @@ public sealed class JsonStreamTokenizer(Stream stream, long maxBytes, int initia
     {
         if (TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray)) return;
         var depth = Depth;
-        _capture = false;
-        try
+        // Most of a packument is skipped: scan whole buffers with one reader instead of a call per token.
+        while (!TrySkipTo(depth))
         {
-            do
+            if (_final) throw new JsonException("the document ended early");
+            await FillAsync(ct);
+        }
+    }
+
+    /// <summary>Consumes tokens until the end token at <paramref name="depth"/>; false when the buffer ran out first.</summary>
+    private bool TrySkipTo(int depth)
+    {
+        var reader = new Utf8JsonReader(_buffer.AsSpan(_start, _end - _start), _final, _state);
+        var consumed = 0L;
+        var state = _state;
+        var found = false;
+        while (reader.Read())
+        {
+            consumed = reader.BytesConsumed;
+            state = reader.CurrentState;
+            if (reader.CurrentDepth == depth && reader.TokenType is JsonTokenType.EndObject or JsonTokenType.EndArray)
             {
-                await ExpectReadAsync(ct);
+                TokenType = reader.TokenType;
+                Depth = depth;
+                found = true;
+                break;
             }
-            while (!(Depth == depth && TokenType is JsonTokenType.EndObject or JsonTokenType.EndArray));
         }
-        finally
-        {
-            _capture = true;
-        }
+        _start += (int)consumed;
+        _state = state;
+        return found;
     }
 }

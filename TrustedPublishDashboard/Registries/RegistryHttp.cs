@@ -16,12 +16,15 @@ public sealed record RegistryHttpOptions
     public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(30);
     /// <summary>Time to read one whole response body.</summary>
     public TimeSpan BodyTimeout { get; init; } = TimeSpan.FromMinutes(5);
+    /// <summary>Requests in flight at once to the registries, whatever the package concurrency (rate limits are undocumented).</summary>
+    public int MaxConcurrentRequests { get; init; } = 16;
 
     public static RegistryHttpOptions From(IConfiguration configuration)
     {
         var options = new RegistryHttpOptions();
         configuration.GetSection("Registries:Http").Bind(options);
         if (options.MaxRetries is < 0 or > 20) throw new Data.StartupConfigurationException("Registries:Http:MaxRetries must be between 0 and 20.");
+        if (options.MaxConcurrentRequests is < 1 or > 256) throw new Data.StartupConfigurationException("Registries:Http:MaxConcurrentRequests must be between 1 and 256.");
         return options;
     }
 }
@@ -35,11 +38,13 @@ public sealed class RegistryHttp
     private static readonly ResiliencePropertyKey<FetchStats> StatsKey = new("tpd.stats");
     private readonly HttpClient _http;
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+    private readonly SemaphoreSlim _inFlight;
 
     public RegistryHttp(HttpClient http, RegistryHttpOptions options)
     {
         _http = http;
         Options = options;
+        _inFlight = new SemaphoreSlim(options.MaxConcurrentRequests, options.MaxConcurrentRequests);
         _pipeline = new ResiliencePipelineBuilder<HttpResponseMessage>()
             .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
@@ -88,8 +93,17 @@ public sealed class RegistryHttp
             {
                 ctx.Properties.GetValue(StatsKey, new FetchStats()).AddRequest();
                 using var message = state.request();
-                return await state.http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, ctx.CancellationToken);
-            }, context, (request, http: _http));
+                // The slot covers the wait for headers; bodies are read after it is released (they stream, bounded by the caller).
+                await state.gate.WaitAsync(ctx.CancellationToken);
+                try
+                {
+                    return await state.http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, ctx.CancellationToken);
+                }
+                finally
+                {
+                    state.gate.Release();
+                }
+            }, context, (request, http: _http, gate: _inFlight));
         }
         finally
         {

@@ -69,157 +69,171 @@ public static class NpmPackumentParser
             await json.ExpectReadAsync(ct);
             if (json.TokenType == JsonTokenType.EndObject) return;
             var version = json.GetString();
-            await json.ExpectReadAsync(ct);
-            if (json.TokenType != JsonTokenType.StartObject)
-            {
-                await json.SkipCurrentAsync(ct);
-                continue;
-            }
-            into[version] = await ReadVersionAsync(json, version, ct);
+            // One version's manifest is a few kilobytes: parse it in one synchronous pass.
+            if (await json.ReadValueAsync(span => ParseVersion(span, version), ct) is { } meta) into[version] = meta;
         }
     }
 
-    private static async ValueTask<NpmVersionMeta> ReadVersionAsync(JsonStreamTokenizer json, string version, CancellationToken ct)
+    /// <summary>One entry of "versions" (a complete JSON value); null when it is not an object.</summary>
+    public static NpmVersionMeta? ParseVersion(ReadOnlySpan<byte> json, string version)
     {
+        var reader = new Utf8JsonReader(json, isFinalBlock: true, state: default);
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.StartObject) return null;
         var shape = NpmUserShape.Absent;
         NpmUser? user = null;
         var hasAttestations = false;
         string? attestationsUrl = null;
         string? predicateType = null;
-        while (true)
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            await json.ExpectReadAsync(ct);
-            if (json.TokenType == JsonTokenType.EndObject) break;
-            if (json.NameIs("_npmUser"u8))
+            if (reader.ValueTextEquals("_npmUser"u8))
             {
-                await json.ExpectReadAsync(ct);
-                switch (json.TokenType)
+                reader.Read();
+                switch (reader.TokenType)
                 {
                     case JsonTokenType.StartObject:
                         shape = NpmUserShape.Object;
-                        user = await ReadUserAsync(json, ct);
+                        user = ReadUser(ref reader);
                         break;
                     case JsonTokenType.Null:
                         break;
                     default:
                         // e.g. "name <email>": a lossy rendering that drops trustedPublisher, so it proves nothing.
                         shape = NpmUserShape.Flattened;
-                        await json.SkipCurrentAsync(ct);
+                        reader.Skip();
                         break;
                 }
             }
-            else if (json.NameIs("dist"u8))
+            else if (reader.ValueTextEquals("dist"u8))
             {
-                await json.ExpectReadAsync(ct);
-                if (json.TokenType != JsonTokenType.StartObject)
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.StartObject)
                 {
-                    await json.SkipCurrentAsync(ct);
+                    reader.Skip();
                     continue;
                 }
-                while (true)
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
-                    await json.ExpectReadAsync(ct);
-                    if (json.TokenType == JsonTokenType.EndObject) break;
-                    if (!json.NameIs("attestations"u8))
+                    if (!reader.ValueTextEquals("attestations"u8))
                     {
-                        await json.SkipValueAsync(ct);
+                        reader.Read();
+                        reader.Skip();
                         continue;
                     }
-                    await json.ExpectReadAsync(ct);
-                    if (json.TokenType != JsonTokenType.StartObject)
+                    reader.Read();
+                    if (reader.TokenType != JsonTokenType.StartObject)
                     {
-                        await json.SkipCurrentAsync(ct);
+                        reader.Skip();
                         continue;
                     }
                     hasAttestations = true;
-                    while (true)
+                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                     {
-                        await json.ExpectReadAsync(ct);
-                        if (json.TokenType == JsonTokenType.EndObject) break;
-                        if (json.NameIs("url"u8)) attestationsUrl = await json.ReadStringOrNullAsync(ct);
-                        else if (json.NameIs("provenance"u8)) predicateType = await ReadPredicateTypeAsync(json, ct);
-                        else await json.SkipValueAsync(ct);
+                        if (reader.ValueTextEquals("url"u8)) attestationsUrl = ReadString(ref reader);
+                        else if (reader.ValueTextEquals("provenance"u8)) predicateType = ReadPredicateType(ref reader);
+                        else
+                        {
+                            reader.Read();
+                            reader.Skip();
+                        }
                     }
                 }
             }
             else
             {
-                await json.SkipValueAsync(ct);
+                reader.Read();
+                reader.Skip();
             }
         }
         return new NpmVersionMeta(version, shape, user, hasAttestations, attestationsUrl, predicateType);
     }
 
-    private static async ValueTask<string?> ReadPredicateTypeAsync(JsonStreamTokenizer json, CancellationToken ct)
+    /// <summary>After a property name: its value when it is a string, else null (and the value is skipped).</summary>
+    private static string? ReadString(ref Utf8JsonReader reader)
     {
-        await json.ExpectReadAsync(ct);
-        if (json.TokenType != JsonTokenType.StartObject)
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.String) return reader.GetString();
+        reader.Skip();
+        return null;
+    }
+
+    private static string? ReadPredicateType(ref Utf8JsonReader reader)
+    {
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.StartObject)
         {
-            await json.SkipCurrentAsync(ct);
+            reader.Skip();
             return null;
         }
         string? predicateType = null;
-        while (true)
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            await json.ExpectReadAsync(ct);
-            if (json.TokenType == JsonTokenType.EndObject) return predicateType;
-            if (json.NameIs("predicateType"u8)) predicateType = await json.ReadStringOrNullAsync(ct);
-            else await json.SkipValueAsync(ct);
+            if (reader.ValueTextEquals("predicateType"u8)) predicateType = ReadString(ref reader);
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
         }
+        return predicateType;
     }
 
-    private static async ValueTask<NpmUser> ReadUserAsync(JsonStreamTokenizer json, CancellationToken ct)
+    private static NpmUser ReadUser(ref Utf8JsonReader reader)
     {
         string? name = null, email = null, tpId = null, configId = null, approver = null;
         var hasTrustedPublisher = false;
-        while (true)
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            await json.ExpectReadAsync(ct);
-            if (json.TokenType == JsonTokenType.EndObject) break;
-            if (json.NameIs("name"u8)) name = await json.ReadStringOrNullAsync(ct);
-            else if (json.NameIs("email"u8)) email = await json.ReadStringOrNullAsync(ct);
-            else if (json.NameIs("trustedPublisher"u8))
+            if (reader.ValueTextEquals("name"u8)) name = ReadString(ref reader);
+            else if (reader.ValueTextEquals("email"u8)) email = ReadString(ref reader);
+            else if (reader.ValueTextEquals("trustedPublisher"u8))
             {
-                await json.ExpectReadAsync(ct);
-                if (json.TokenType == JsonTokenType.Null || json.TokenType == JsonTokenType.False) continue;
+                reader.Read();
+                if (reader.TokenType is JsonTokenType.Null or JsonTokenType.False) continue;
                 // Its presence is the marker; the id and config id are read when it is the documented object.
                 hasTrustedPublisher = true;
-                if (json.TokenType != JsonTokenType.StartObject)
+                if (reader.TokenType != JsonTokenType.StartObject)
                 {
-                    await json.SkipCurrentAsync(ct);
+                    reader.Skip();
                     continue;
                 }
-                while (true)
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
-                    await json.ExpectReadAsync(ct);
-                    if (json.TokenType == JsonTokenType.EndObject) break;
-                    if (json.NameIs("id"u8)) tpId = await json.ReadStringOrNullAsync(ct);
-                    else if (json.NameIs("oidcConfigId"u8)) configId = await json.ReadStringOrNullAsync(ct);
-                    else await json.SkipValueAsync(ct);
+                    if (reader.ValueTextEquals("id"u8)) tpId = ReadString(ref reader);
+                    else if (reader.ValueTextEquals("oidcConfigId"u8)) configId = ReadString(ref reader);
+                    else
+                    {
+                        reader.Read();
+                        reader.Skip();
+                    }
                 }
             }
-            else if (json.NameIs("approver"u8))
+            else if (reader.ValueTextEquals("approver"u8))
             {
-                await json.ExpectReadAsync(ct);
-                if (json.TokenType == JsonTokenType.Null) continue;
-                if (json.TokenType != JsonTokenType.StartObject)
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.Null) continue;
+                if (reader.TokenType != JsonTokenType.StartObject)
                 {
-                    approver = json.TokenType == JsonTokenType.String ? json.GetString() : "(approver)";
-                    await json.SkipCurrentAsync(ct);
+                    approver = reader.TokenType == JsonTokenType.String ? reader.GetString() : "(approver)";
+                    reader.Skip();
                     continue;
                 }
                 approver = "(approver)";
-                while (true)
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
-                    await json.ExpectReadAsync(ct);
-                    if (json.TokenType == JsonTokenType.EndObject) break;
-                    if (json.NameIs("name"u8)) approver = await json.ReadStringOrNullAsync(ct) ?? approver;
-                    else await json.SkipValueAsync(ct);
+                    if (reader.ValueTextEquals("name"u8)) approver = ReadString(ref reader) ?? approver;
+                    else
+                    {
+                        reader.Read();
+                        reader.Skip();
+                    }
                 }
             }
             else
             {
-                await json.SkipValueAsync(ct);
+                reader.Read();
+                reader.Skip();
             }
         }
         return new NpmUser(name, email, hasTrustedPublisher, tpId, configId, approver);

@@ -122,13 +122,16 @@ public sealed class NpmRegistryClient(RegistryHttp http, NpmRegistryLocator loca
             .Where(v => v.HasAttestations && !context.KnownAttestations.ContainsKey(v.Version))
             .OrderByDescending(v => packument.Time.TryGetValue(v.Version, out var t) ? NpmEvidenceMapper.ParseTime(t) : null)
             .ToList();
-        var fetched = new List<FetchedAttestation>();
+        var batch = missing.Take(options.MaxAttestationsPerPoll).ToList();
+        var results = new FetchedAttestation?[batch.Count];
+        // A few at once per package; RegistryHttp bounds the total in flight.
+        await Parallel.ForEachAsync(Enumerable.Range(0, batch.Count), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct },
+            async (i, token) => results[i] = await FetchAttestationAsync(package, batch[i], baseUrl, context.Stats, token));
+        var fetched = results.OfType<FetchedAttestation>().ToList();
         var pending = new HashSet<string>(missing.Skip(options.MaxAttestationsPerPoll).Select(v => v.Version), StringComparer.Ordinal);
-        foreach (var meta in missing.Take(options.MaxAttestationsPerPoll))
+        for (var i = 0; i < batch.Count; i++)
         {
-            var result = await FetchAttestationAsync(package, meta, baseUrl, context.Stats, ct);
-            if (result is null) pending.Add(meta.Version);
-            else fetched.Add(result);
+            if (results[i] is null) pending.Add(batch[i].Version);
         }
         return (fetched, pending);
     }
