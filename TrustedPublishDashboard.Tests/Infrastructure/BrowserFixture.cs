@@ -15,11 +15,15 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public LiveApp App { get; private set; } = default!;
 
+    /// <summary>The npm registry the app reads: a local replay registry, so nothing leaves the machine.</summary>
+    public ReplayRegistry Registry { get; private set; } = default!;
+
     public async Task InitializeAsync()
     {
         if (!File.Exists(ChromiumPath))
             throw new InvalidOperationException($"{ChromiumPath} is missing: run ./test.sh, which installs Debian's chromium package.");
-        App = await LiveApp.StartAsync();
+        Registry = await ReplayRegistry.StartAsync();
+        App = await LiveApp.StartAsync($"--Registries:Npm:BaseUrl={Registry.BaseUrl}");
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -66,6 +70,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         if (Browser is not null) await Browser.CloseAsync();
         _playwright?.Dispose();
         if (App is not null) await App.DisposeAsync();
+        if (Registry is not null) await Registry.DisposeAsync();
     }
 }
 

@@ -74,6 +74,11 @@ public sealed class PollServiceTests : IAsyncLifetime
         Assert.Equal(finding.DetectedAt, again.DetectedAt);
         Assert.Equal("non-compliant", (await Get<EvidenceRepository>().GetEvidenceAsync(id, default))!.Status);
 
+        var listed = Assert.Single((await Get<PackageRepository>().QueryAsync(new PackageQuery(Search: "p-main"), default)).Items);
+        Assert.Equal((ComplianceStatus.NonCompliant, "1.0.1", PublishMethod.Token), (listed.Status, listed.LatestVersion, listed.LatestMethod));
+        Assert.NotNull(listed.CheckedAt);
+        Assert.Null(listed.Error);
+
         var runs = await Get<PollRunRepository>().RecentAsync(10, default);
         Assert.Equal(2, runs.Count);
         Assert.Equal(1, runs[0].NotModified);

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using TrustedPublishDashboard.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using static Microsoft.Playwright.Assertions;
 
 namespace TrustedPublishDashboard.Tests.Web;
@@ -48,6 +49,46 @@ public sealed class BrowserTests(BrowserFixture fixture)
         await page.Locator(".rz-dialog").GetByRole(AriaRole.Button, new() { Name = "Remove", Exact = true }).ClickAsync();
 
         await Expect(row).ToHaveCountAsync(0);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task PackagesPage_ExistingPackages_AreListedOnFirstLoad_AndTheSearchLivesInTheUrl()
+    {
+        await fixture.App.Services.GetRequiredService<TrustedPublishDashboard.Data.PackageRepository>()
+            .AddAsync([new TrustedPublishDashboard.Domain.PackageId(TrustedPublishDashboard.Domain.Registry.RubyGems, "browser-preexisting")], "team-x", default);
+
+        var page = await fixture.OpenAsync("packages?q=preexisting");
+
+        await Expect(page.GetByTestId("package-name")).ToHaveTextAsync(["browser-preexisting"]);
+        await Expect(page.GetByTestId("filter-search")).ToHaveValueAsync("preexisting");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task PackagesPage_AfterAPoll_ShowsStatusLatestVersionAndMethod()
+    {
+        new Registries.Npm.PackumentBuilder("browser-polled")
+            .Add("1.0.0", 1, new Registries.Npm.Publish.Trusted("oidc:b"))
+            .Add("1.0.1", 2, new Registries.Npm.Publish.Token("someone"))
+            .ServeOn(fixture.Registry);
+        var page = await fixture.OpenAsync("packages?q=browser-polled");
+        await page.GetByTestId("add-one-name").FillAsync("browser-polled");
+        await page.GetByTestId("add-one").ClickAsync();
+        var row = page.Locator("tr", new() { Has = page.GetByTestId("package-name").Filter(new() { HasText = "browser-polled" }) });
+        await Expect(row).ToContainTextAsync("not yet");
+
+        var jobsPage = await fixture.OpenAsync("jobs");
+        await jobsPage.GetByTestId("run-now-npm-poll").ClickAsync();
+        await Expect(jobsPage.GetByTestId("outcome-npm-poll")).ToHaveTextAsync("succeeded");
+        await jobsPage.Context.CloseAsync();
+
+        await page.ReloadAsync();
+        await BrowserFixture.WaitInteractiveAsync(page);
+        await Expect(row.GetByTestId("status-badge")).ToHaveTextAsync("non-compliant");
+        await Expect(row.GetByTestId("method-chip")).ToHaveTextAsync("token");
+        await Expect(row).ToContainTextAsync("1.0.1");
+        await BrowserFixture.ScreenshotAsync(page, "packages-after-poll");
         await page.Context.CloseAsync();
     }
 

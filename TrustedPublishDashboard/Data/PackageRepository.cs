@@ -4,7 +4,10 @@ using TrustedPublishDashboard.Domain;
 
 namespace TrustedPublishDashboard.Data;
 
-public sealed record PackageRow(long Id, Registry Registry, string Name, long? GroupId, string? GroupName, DateTimeOffset AddedAt)
+/// <summary>A tracked package with its latest verdict (null until its first poll).</summary>
+public sealed record PackageRow(long Id, Registry Registry, string Name, long? GroupId, string? GroupName, DateTimeOffset AddedAt,
+    ComplianceStatus? Status = null, string? LatestVersion = null, PublishMethod? LatestMethod = null, DateTimeOffset? CheckedAt = null,
+    string? Error = null)
 {
     public PackageId PackageId => new(Registry, Name);
 }
@@ -17,7 +20,7 @@ public sealed record PackageGroupRow
     public long PackageCount { get; init; }
 }
 
-public enum PackageSort { Name, Registry, Group, AddedAt }
+public enum PackageSort { Name, Registry, Group, AddedAt, Status, CheckedAt }
 
 /// <summary>A page of the package list. Filtering, sorting and paging run in SQL.</summary>
 public sealed record PackageQuery(string? Search = null, Registry? Registry = null, long? GroupId = null,
@@ -29,8 +32,11 @@ public sealed record PackagePage(IReadOnlyList<PackageRow> Items, int Total);
 public sealed class PackageRepository(IDbConnectionFactory connections)
 {
     private const string SelectColumns = """
-        SELECT p.id AS Id, p.registry AS Registry, p.name AS Name, p.group_id AS GroupId, g.name AS GroupName, p.added_at AS AddedAt
-        FROM packages p LEFT JOIN package_groups g ON g.id = p.group_id
+        SELECT p.id AS Id, p.registry AS Registry, p.name AS Name, p.group_id AS GroupId, g.name AS GroupName, p.added_at AS AddedAt,
+               e.status AS Status, e.latest_version AS LatestVersion, e.latest_method AS LatestMethod, e.checked_at AS CheckedAt, e.error AS Error
+        FROM packages p
+        LEFT JOIN package_groups g ON g.id = p.group_id
+        LEFT JOIN package_evidence e ON e.package_id = p.id
         """;
 
     private const string InsertIgnoringExisting = """
@@ -138,6 +144,8 @@ public sealed class PackageRepository(IDbConnectionFactory connections)
             PackageSort.Registry => $"p.registry {direction}, p.name",
             PackageSort.Group => $"g.name {direction}, p.name",
             PackageSort.AddedAt => $"p.added_at {direction}, p.name",
+            PackageSort.Status => $"e.status {direction}, p.name",
+            PackageSort.CheckedAt => $"e.checked_at {direction}, p.name",
             _ => $"p.name {direction}, p.registry",
         };
         args.Add("Skip", Math.Max(0, query.Skip));
@@ -145,7 +153,7 @@ public sealed class PackageRepository(IDbConnectionFactory connections)
 
         await using var connection = await connections.OpenAsync(ct);
         var total = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
-            "SELECT COUNT(*) FROM packages p" + filter, args, cancellationToken: ct));
+            "SELECT COUNT(*) FROM packages p LEFT JOIN package_evidence e ON e.package_id = p.id" + filter, args, cancellationToken: ct));
         var items = await connection.QueryAsync<PackageRecord>(new CommandDefinition(
             SelectColumns + filter + " ORDER BY " + order + " LIMIT @Take OFFSET @Skip", args, cancellationToken: ct));
         return new PackagePage(items.Select(r => r.ToRow()).ToList(), total);
@@ -159,8 +167,15 @@ public sealed class PackageRepository(IDbConnectionFactory connections)
         public long? GroupId { get; init; }
         public string? GroupName { get; init; }
         public string AddedAt { get; init; } = "";
+        public string? Status { get; init; }
+        public string? LatestVersion { get; init; }
+        public string? LatestMethod { get; init; }
+        public string? CheckedAt { get; init; }
+        public string? Error { get; init; }
 
-        public PackageRow ToRow() => new(Id, RegistryCatalog.Parse(Registry), Name, GroupId, GroupName, DbTime.Parse(AddedAt));
+        public PackageRow ToRow() => new(Id, RegistryCatalog.Parse(Registry), Name, GroupId, GroupName, DbTime.Parse(AddedAt),
+            Status is null ? null : ComplianceStatuses.Parse(Status), LatestVersion,
+            LatestMethod is null ? null : PublishMethods.Parse(LatestMethod), DbTime.ParseOrNull(CheckedAt), Error);
     }
 
     private static string EscapeLike(string text) => text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");

@@ -51,6 +51,12 @@ tail -1 "$work/audit.err"
 : > "$work/curl.cfg"
 for n in "${names[@]}"; do printf 'url = "%s%s"\noutput = "/dev/null"\n' "$registry" "${n/\//%2f}" >> "$work/curl.cfg"; done
 t0=$(now); curl -s --no-progress-meter -Z --parallel-max "$concurrency" -K "$work/curl.cfg"; t1=$(now); c=$(elapsed "$t0" "$t1")
+# (c2) the same, plus every attestation document the audit also fetched: all the bytes the audit moves
+cp "$work/curl.cfg" "$work/curl2.cfg"
+for f in "$work"/data/attestations/*.json; do
+  b=$(basename "$f" .json); printf 'url = "%s-/npm/v1/attestations/%s"\noutput = "/dev/null"\n' "$registry" "$b" >> "$work/curl2.cfg"
+done
+t0=$(now); curl -s --no-progress-meter -Z --parallel-max "$concurrency" -K "$work/curl2.cfg"; t1=$(now); c2=$(elapsed "$t0" "$t1")
 
 # (b) what a user would script: npm view in a loop (a sample, extrapolated when --npm-sample < count)
 export npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
@@ -82,17 +88,18 @@ huge_mb=$(python3 -c "import os; print(f'{os.path.getsize(\"$work/data/packument
 rss_small=$(rss "$small"); rss_large=$(rss "$large"); rss_huge=$(rss bench-huge)
 large_mb=$(python3 -c "import os; print(f'{os.path.getsize(\"$work/data/packuments/${large/\//%2f}.json\")/1e6:.1f}')")
 
-python3 - "$a" "$b" "$c" "$b_sample" "$npm_sample" "$count" "$p1" "$p2" "$rss_small" "$rss_large" "$rss_huge" "$large_mb" "$huge_mb" <<'PY'
+python3 - "$a" "$b" "$c" "$b_sample" "$npm_sample" "$count" "$p1" "$p2" "$rss_small" "$rss_large" "$rss_huge" "$large_mb" "$huge_mb" "$c2" <<'PY'
 import json, sys
 a, b, c, b_sample = map(float, sys.argv[1:5]); npm_sample, count = int(sys.argv[5]), int(sys.argv[6])
 p1, p2 = json.loads(sys.argv[7]), json.loads(sys.argv[8])
-rs, rl, rh = (int(x) / 1024 for x in sys.argv[9:12]); large_mb, huge_mb = sys.argv[12], sys.argv[13]
+rs, rl, rh = (int(x) / 1024 for x in sys.argv[9:12]); large_mb, huge_mb = sys.argv[12], sys.argv[13]; c2 = float(sys.argv[14])
 print()
 print(f"(a) audit, {count} packages:                 {a:8.2f} s")
 print(f"(b) npm view loop:                          {b:8.2f} s" + ("" if npm_sample == count else f"  (measured {b_sample:.2f} s for {npm_sample}, extrapolated)"))
 print(f"(c) curl floor, same documents:             {c:8.2f} s")
+print(f"(c2) curl, packuments + attestations:       {c2:8.2f} s   (every document the audit fetches)")
 print(f"b/a = {b / a:7.1f}x   (goal >= 100x)")
-print(f"a/c = {a / c:7.2f}x   (goal <= 3x)")
+print(f"a/c = {a / c:7.2f}x   (goal <= 3x)     a/c2 = {a / c2:5.2f}x")
 print(f"poll 1: {p1['bytes']:,} bytes, {p1['requests']} requests, {p1['seconds']} s; poll 2: {p2['bytes']:,} bytes, {p2['requests']} requests ({p2['notModified']} not modified), {p2['seconds']} s")
 print(f"second poll bytes = {100 * p2['bytes'] / max(1, p1['bytes']):.3f} % of the first   (goal <= 2 %)")
 print(f"peak RSS: smallest document {rs:.0f} MB; largest of the set ({large_mb} MB) {rl:.0f} MB (+{rl - rs:.0f} MB); 20,000-version packument ({huge_mb} MB) {rh:.0f} MB (+{rh - rs:.0f} MB, goal <= ~200 MB extra)")
