@@ -165,16 +165,7 @@ public static class AuditCommand
     /// <summary>The same registry stack as the web app, without web server, database or scheduler.</summary>
     private static ServiceProvider BuildServices(Action<IConfigurationBuilder>? configure)
     {
-        var builder = new ConfigurationBuilder()
-            .SetBasePath(AppContext.BaseDirectory)
-            .AddJsonFile("appsettings.json", optional: true)
-            .AddEnvironmentVariables();
-        configure?.Invoke(builder);
-        var configuration = builder.Build();
-        var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(configuration);
-        services.AddLogging(b => b.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning)
-            .AddFilter("System.Net.Http", LogLevel.Warning).AddFilter("Polly", LogLevel.Error));
+        var services = CliHost.Services(CliHost.Configuration(configure));
         services.AddDashboardRegistries();
         return services.BuildServiceProvider();
     }

@@ -21,7 +21,8 @@ public static class PollCommand
           (default Data Source=data/dashboard.db); names given are added to the tracked packages first
         """;
 
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct,
+        Action<IConfigurationBuilder>? configure = null)
     {
         string? registry = null;
         int? concurrency = null;
@@ -49,19 +50,13 @@ public static class PollCommand
             }
         }
 
-        var builder = new ConfigurationBuilder()
-            .SetBasePath(AppContext.BaseDirectory)
-            .AddJsonFile("appsettings.json", optional: true)
-            .AddEnvironmentVariables();
-        var overrides = new Dictionary<string, string?>();
-        if (concurrency is { } c) overrides["Registries:npm:Concurrency"] = c.ToString(CultureInfo.InvariantCulture);
-        builder.AddInMemoryCollection(overrides);
-        var configuration = builder.Build();
-
-        var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(configuration);
-        services.AddLogging(b => b.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning)
-            .AddFilter("System.Net.Http", LogLevel.Warning).AddFilter("Polly", LogLevel.Error));
+        var configuration = CliHost.Configuration(builder =>
+        {
+            configure?.Invoke(builder);
+            if (concurrency is { } c)
+                builder.AddInMemoryCollection([new("Registries:Npm:Concurrency", c.ToString(CultureInfo.InvariantCulture))]);
+        });
+        var services = CliHost.Services(configuration);
         services.AddDashboardData().AddDashboardRegistries();
         services.AddSingleton<PollService>();
         await using var provider = services.BuildServiceProvider();

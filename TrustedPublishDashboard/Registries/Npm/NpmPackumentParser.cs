@@ -117,8 +117,7 @@ public static class NpmPackumentParser
                 {
                     if (!reader.ValueTextEquals("attestations"u8))
                     {
-                        reader.Read();
-                        reader.Skip();
+                        SkipValue(ref reader);
                         continue;
                     }
                     reader.Read();
@@ -132,21 +131,20 @@ public static class NpmPackumentParser
                     {
                         if (reader.ValueTextEquals("url"u8)) attestationsUrl = ReadString(ref reader);
                         else if (reader.ValueTextEquals("provenance"u8)) predicateType = ReadPredicateType(ref reader);
-                        else
-                        {
-                            reader.Read();
-                            reader.Skip();
-                        }
+                        else SkipValue(ref reader);
                     }
                 }
             }
-            else
-            {
-                reader.Read();
-                reader.Skip();
-            }
+            else SkipValue(ref reader);
         }
         return new NpmVersionMeta(version, shape, user, hasAttestations, attestationsUrl, predicateType);
+    }
+
+    /// <summary>After a property name: skips its value, whatever it is.</summary>
+    private static void SkipValue(ref Utf8JsonReader reader)
+    {
+        reader.Read();
+        reader.Skip();
     }
 
     /// <summary>After a property name: its value when it is a string, else null (and the value is skipped).</summary>
@@ -170,11 +168,7 @@ public static class NpmPackumentParser
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("predicateType"u8)) predicateType = ReadString(ref reader);
-            else
-            {
-                reader.Read();
-                reader.Skip();
-            }
+            else SkipValue(ref reader);
         }
         return predicateType;
     }
@@ -202,11 +196,7 @@ public static class NpmPackumentParser
                 {
                     if (reader.ValueTextEquals("id"u8)) tpId = ReadString(ref reader);
                     else if (reader.ValueTextEquals("oidcConfigId"u8)) configId = ReadString(ref reader);
-                    else
-                    {
-                        reader.Read();
-                        reader.Skip();
-                    }
+                    else SkipValue(ref reader);
                 }
             }
             else if (reader.ValueTextEquals("approver"u8))
@@ -223,18 +213,10 @@ public static class NpmPackumentParser
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
                     if (reader.ValueTextEquals("name"u8)) approver = ReadString(ref reader) ?? approver;
-                    else
-                    {
-                        reader.Read();
-                        reader.Skip();
-                    }
+                    else SkipValue(ref reader);
                 }
             }
-            else
-            {
-                reader.Read();
-                reader.Skip();
-            }
+            else SkipValue(ref reader);
         }
         return new NpmUser(name, email, hasTrustedPublisher, tpId, configId, approver);
     }
