@@ -29,6 +29,13 @@ public sealed class EvidenceRulesTests
         Assert.Equal(expected, EvidenceRules.Classify(new PublishFacts(publisherRecord, trusted, approver, provenance)));
 
     [Fact]
+    public void Classify_SelfContradictoryPublisherRecord_IsUnknownNotToken()
+    {
+        Assert.Equal(PublishMethod.Unknown, EvidenceRules.Classify(new PublishFacts(true, false, false, false, LacksExpectedMarker: true)));
+        Assert.Equal(PublishMethod.Unknown, EvidenceRules.Classify(new PublishFacts(true, false, false, true, LacksExpectedMarker: true)));
+    }
+
+    [Fact]
     public void TrustDowngrade_TokenAfterTrusted_IsFoundOnTheTokenVersion()
     {
         var result = Eval("1.14.1", V("1.14.0", 1, PublishMethod.TrustedPublisher, Gh()), V("1.14.1", 2, PublishMethod.Token, by: "someone"));

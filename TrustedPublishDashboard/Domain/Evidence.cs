@@ -62,11 +62,16 @@ public static class PublishMethods
 }
 
 /// <summary>The facts a registry's metadata gives about one version's publish, before any judgement.</summary>
+/// <param name="LacksExpectedMarker">
+/// The publisher record contradicts itself: it names the CI's OIDC identity yet carries no trusted-publisher marker,
+/// which is what a source that strips the marker produces. Such a record proves nothing about tokens.
+/// </param>
 public sealed record PublishFacts(
     bool HasPublisherRecord,
     bool HasTrustedPublisher,
     bool HasApprover,
-    bool HasProvenance);
+    bool HasProvenance,
+    bool LacksExpectedMarker = false);
 
 /// <summary>The CI identity that published a version, as far as it is known.</summary>
 public sealed record PublisherIdentity(

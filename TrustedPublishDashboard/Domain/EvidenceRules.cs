@@ -15,6 +15,7 @@ public static class EvidenceRules
         { HasTrustedPublisher: true } => PublishMethod.TrustedPublisher,
         { HasApprover: true } => PublishMethod.Staged,
         { HasPublisherRecord: false } => PublishMethod.Unknown,
+        { LacksExpectedMarker: true } => PublishMethod.Unknown,
         { HasProvenance: true } => PublishMethod.TokenWithProvenance,
         _ => PublishMethod.Token,
     };

@@ -97,6 +97,19 @@ public sealed class NpmAuditScenarioTests(NpmScenarioFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task OidcIdentityWithoutItsMarker_IsUnknown_NeverAFalseTokenOrDowngrade()
+    {
+        var run = await Audit(new PackumentBuilder("s-marker-stripped")
+            .Add("1.0.0", 1, new Publish.Trusted("oidc:ms"))
+            .Add("1.0.1", 2, new Publish.MarkerStripped()));
+        var p = run.Package("s-marker-stripped");
+        Assert.Equal(["1.0.0=trusted-publisher", "1.0.1=unknown"], p.Methods());
+        Assert.Equal(["evidence-error@1.0.1"], p.Findings());
+        Assert.Contains("no trustedPublisher marker", p.GetProperty("findings")[0].Str("message"));
+        Assert.Equal("unknown", p.Str("status"));
+    }
+
+    [Fact]
     public async Task OidcConfigIdSwap_IsDrift()
     {
         var run = await Audit(new PackumentBuilder("s-swap").Add("4.0.0", 1, new Publish.Trusted("oidc:one"), Release).Add("5.0.0", 2, new Publish.Trusted("oidc:two"), Release));

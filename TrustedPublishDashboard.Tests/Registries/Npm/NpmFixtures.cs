@@ -14,6 +14,8 @@ public abstract record Publish
     public sealed record Stripped : Publish;
     /// <summary>_npmUser flattened to "name &lt;email&gt;", as npm view prints it.</summary>
     public sealed record Flattened(string User) : Publish;
+    /// <summary>The GitHub OIDC identity with the trustedPublisher marker removed (a source that strips only the marker).</summary>
+    public sealed record MarkerStripped : Publish;
 }
 
 /// <summary>The GitHub SLSA v1 provenance of a build (or, with GitLab, the SLSA v0.2 one).</summary>
@@ -89,6 +91,7 @@ public sealed class PackumentBuilder(string name)
                     ["approver"] = new JsonObject { ["name"] = s.Approver, ["email"] = s.Approver + "@example.test" },
                 },
                 Publish.Token t => new JsonObject { ["name"] = t.User, ["email"] = t.User + "@example.test" },
+                Publish.MarkerStripped => new JsonObject { ["name"] = "GitHub Actions", ["email"] = "npm-oidc-no-reply@github.com" },
                 Publish.Flattened f => (JsonNode)JsonValue.Create($"{f.User} <{f.User}@example.test>"),
                 _ => null,
             };

@@ -6,17 +6,30 @@ namespace TrustedPublishDashboard.Registries.Npm;
 /// <summary>Turns a parsed packument (plus what attestations said) into registry-neutral evidence. Pure.</summary>
 public static class NpmEvidenceMapper
 {
-    public static PublishFacts Facts(NpmVersionMeta meta) => new(
-        HasPublisherRecord: meta.UserShape == NpmUserShape.Object,
-        HasTrustedPublisher: meta.UserShape == NpmUserShape.Object && meta.User!.HasTrustedPublisher,
-        HasApprover: meta.UserShape == NpmUserShape.Object && meta.User!.ApproverName is not null,
-        HasProvenance: meta.HasAttestations);
+    /// <summary>The address npm records for GitHub OIDC publishes; a token publish never carries it.</summary>
+    public const string GitHubOidcEmail = "npm-oidc-no-reply@github.com";
+
+    public const string MissingMarkerNote =
+        "_npmUser is the GitHub OIDC identity but has no trustedPublisher marker: the registry or a proxy in between may strip it, so this version's method is unknown";
+
+    public static PublishFacts Facts(NpmVersionMeta meta)
+    {
+        var user = meta.UserShape == NpmUserShape.Object ? meta.User : null;
+        return new PublishFacts(
+            HasPublisherRecord: user is not null,
+            HasTrustedPublisher: user?.HasTrustedPublisher == true,
+            HasApprover: user?.ApproverName is not null,
+            HasProvenance: meta.HasAttestations,
+            LacksExpectedMarker: user is { HasTrustedPublisher: false, ApproverName: null }
+                && string.Equals(user.Email, GitHubOidcEmail, StringComparison.OrdinalIgnoreCase));
+    }
 
     public static PackageHistory ToHistory(PackageId package, NpmPackument packument, IReadOnlyDictionary<string, AttestationReading> attestations)
     {
         var versions = packument.Versions.Values.Select(meta =>
         {
-            var method = EvidenceRules.Classify(Facts(meta));
+            var facts = Facts(meta);
+            var method = EvidenceRules.Classify(facts);
             var reading = attestations.GetValueOrDefault(meta.Version);
             return new VersionEvidence(
                 meta.Version,
@@ -26,7 +39,7 @@ public static class NpmEvidenceMapper
                 Identity(meta, reading?.Identity),
                 meta.UserShape == NpmUserShape.Object ? meta.User!.Name : null,
                 meta.User?.ApproverName,
-                reading?.Error);
+                reading?.Error ?? (facts.LacksExpectedMarker ? MissingMarkerNote : null));
         }).ToList();
         return new PackageHistory(package, packument.DistTags.GetValueOrDefault("latest"), versions);
     }
