@@ -13,7 +13,7 @@ public sealed class Program
 
     public static async Task<int> Main(string[] args)
     {
-        if (args is ["audit" or "poll", ..])
+        if (args is ["audit" or "poll" or "seed", ..])
         {
             using var cancel = new CancellationTokenSource();
             Console.CancelKeyPress += (_, e) =>
@@ -24,9 +24,12 @@ public sealed class Program
             var colour = !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null;
             try
             {
-                return args[0] == "audit"
-                    ? await Cli.AuditCommand.RunAsync(args[1..], Console.Out, Console.Error, colour, cancel.Token)
-                    : await Cli.PollCommand.RunAsync(args[1..], Console.Out, Console.Error, cancel.Token);
+                return args[0] switch
+                {
+                    "audit" => await Cli.AuditCommand.RunAsync(args[1..], Console.Out, Console.Error, colour, cancel.Token),
+                    "poll" => await Cli.PollCommand.RunAsync(args[1..], Console.Out, Console.Error, cancel.Token),
+                    _ => await Cli.SeedCommand.RunAsync(args[1..], Console.Out, Console.Error, cancel.Token),
+                };
             }
             catch (OperationCanceledException)
             {
@@ -36,7 +39,7 @@ public sealed class Program
         }
         if (args is [var command, ..] && !command.StartsWith('-'))
         {
-            await Console.Error.WriteLineAsync($"Unknown command '{command}'. Commands: audit, poll; with no command (or only --options) the dashboard starts.");
+            await Console.Error.WriteLineAsync($"Unknown command '{command}'. Commands: audit, poll, seed; with no command (or only --options) the dashboard starts.");
             return 2;
         }
         return await RunAsync(args, Console.Out, Console.Error);

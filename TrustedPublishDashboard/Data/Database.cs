@@ -73,6 +73,12 @@ public sealed class SqliteConnectionFactory : IDbConnectionFactory
         try
         {
             await connection.OpenAsync(ct);
+            // With WAL, NORMAL is safe against corruption and skips an fsync per commit (a poll commits once per package).
+            await using (var pragma = connection.CreateCommand())
+            {
+                pragma.CommandText = "PRAGMA synchronous=NORMAL";
+                await pragma.ExecuteNonQueryAsync(ct);
+            }
             return connection;
         }
         catch

@@ -89,12 +89,19 @@ public sealed class EvidenceRepository(IDbConnectionFactory connections)
         """;
 
     private const string UpsertSuccess = """
-        INSERT INTO package_evidence (package_id, status, latest_version, latest_method, etag, last_modified, maintainers, checked_at, succeeded_at, error, consecutive_failures)
-        VALUES (@PackageId, @Status, @LatestVersion, @LatestMethod, @ETag, @LastModified, @Maintainers, @Now, @Now, NULL, 0)
+        INSERT INTO package_evidence (package_id, status, latest_version, latest_method, etag, last_modified, maintainers, checked_at, succeeded_at, error, consecutive_failures,
+            latest_published_at, latest_provenance, latest_provider, latest_repository, latest_workflow, last_token_version, last_token_at, finding_count, has_downgrade, has_drift)
+        VALUES (@PackageId, @Status, @LatestVersion, @LatestMethod, @ETag, @LastModified, @Maintainers, @Now, @Now, NULL, 0,
+            @LatestPublishedAt, @LatestProvenance, @LatestProvider, @LatestRepository, @LatestWorkflow, @LastTokenVersion, @LastTokenAt, @FindingCount, @HasDowngrade, @HasDrift)
         ON CONFLICT (package_id) DO UPDATE SET status = excluded.status, latest_version = excluded.latest_version,
             latest_method = excluded.latest_method, etag = excluded.etag, last_modified = excluded.last_modified,
             maintainers = COALESCE(excluded.maintainers, package_evidence.maintainers), checked_at = excluded.checked_at,
-            succeeded_at = excluded.succeeded_at, error = NULL, consecutive_failures = 0
+            succeeded_at = excluded.succeeded_at, error = NULL, consecutive_failures = 0,
+            latest_published_at = excluded.latest_published_at, latest_provenance = excluded.latest_provenance,
+            latest_provider = excluded.latest_provider, latest_repository = excluded.latest_repository,
+            latest_workflow = excluded.latest_workflow, last_token_version = excluded.last_token_version,
+            last_token_at = excluded.last_token_at, finding_count = excluded.finding_count,
+            has_downgrade = excluded.has_downgrade, has_drift = excluded.has_drift
         """;
 
     private const string UpsertFailure = """
@@ -175,28 +182,29 @@ public sealed class EvidenceRepository(IDbConnectionFactory connections)
         await connection.ExecuteAsync(new CommandDefinition(InsertAttestation,
             fetch.NewAttestations.Select(a => new { PackageId = packageId, a.Version, Now = nowText, a.HttpStatus, a.Body }), tx, cancellationToken: ct));
         await SaveFindingsAsync(connection, tx, packageId, evaluation.Findings, nowText, ct);
-        await connection.ExecuteAsync(new CommandDefinition(UpsertSuccess, new
-        {
-            PackageId = packageId,
-            Status = evaluation.Status.Code(),
-            evaluation.LatestVersion,
-            LatestMethod = evaluation.LatestMethod?.Code(),
-            fetch.ETag,
-            fetch.LastModified,
-            Maintainers = JsonSerializer.Serialize(fetch.Maintainers, Json),
-            Now = nowText,
-        }, tx, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition(UpsertSuccess,
+            SuccessParameters(packageId, fetch.History, evaluation, fetch.ETag, fetch.LastModified, JsonSerializer.Serialize(fetch.Maintainers, Json), nowText),
+            tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
     }
 
     /// <summary>The registry said nothing changed: refresh the check time and the status from stored evidence.</summary>
-    public async Task SaveUnchangedAsync(long packageId, PackageEvaluation evaluation, string? etag, string? lastModified, DateTimeOffset now, CancellationToken ct)
+    public async Task SaveUnchangedAsync(long packageId, PackageHistory history, PackageEvaluation evaluation, string? etag, string? lastModified, DateTimeOffset now, CancellationToken ct)
     {
         await using var connection = await connections.OpenAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var nowText = DbTime.ToText(now);
         await SaveFindingsAsync(connection, tx, packageId, evaluation.Findings, nowText, ct);
-        await connection.ExecuteAsync(new CommandDefinition(UpsertSuccess, new
+        await connection.ExecuteAsync(new CommandDefinition(UpsertSuccess,
+            SuccessParameters(packageId, history, evaluation, etag, lastModified, null, nowText), tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+    }
+
+    private static object SuccessParameters(long packageId, PackageHistory history, PackageEvaluation evaluation, string? etag, string? lastModified,
+        string? maintainers, string now)
+    {
+        var summary = PackageSummary.From(history, evaluation);
+        return new
         {
             PackageId = packageId,
             Status = evaluation.Status.Code(),
@@ -204,10 +212,19 @@ public sealed class EvidenceRepository(IDbConnectionFactory connections)
             LatestMethod = evaluation.LatestMethod?.Code(),
             ETag = etag,
             LastModified = lastModified,
-            Maintainers = (string?)null,
-            Now = nowText,
-        }, tx, cancellationToken: ct));
-        await tx.CommitAsync(ct);
+            Maintainers = maintainers,
+            Now = now,
+            LatestPublishedAt = summary.LatestPublishedAt is { } p ? DbTime.ToText(p) : null,
+            LatestProvenance = summary.LatestProvenance is { } prov ? (prov ? 1 : 0) : (int?)null,
+            summary.LatestProvider,
+            summary.LatestRepository,
+            summary.LatestWorkflow,
+            summary.LastTokenVersion,
+            LastTokenAt = summary.LastTokenAt is { } t ? DbTime.ToText(t) : null,
+            summary.FindingCount,
+            HasDowngrade = summary.HasDowngrade ? 1 : 0,
+            HasDrift = summary.HasDrift ? 1 : 0,
+        };
     }
 
     /// <summary>A failed fetch: only the check columns change; stored versions, findings and validators are kept.</summary>

@@ -40,9 +40,11 @@ public sealed class PackageRepository(IDbConnectionFactory connections)
         """;
 
     private const string InsertIgnoringExisting = """
-        INSERT INTO packages (registry, name, group_id, added_at) VALUES (@Registry, @Name, @GroupId, @AddedAt)
+        INSERT INTO packages (registry, name, group_id, added_at, is_sample) VALUES (@Registry, @Name, @GroupId, @AddedAt, @Sample)
         ON CONFLICT (registry, name) DO NOTHING
         """;
+
+    private const string DeleteSample = "DELETE FROM packages WHERE is_sample = 1";
 
     private const string SelectGroupByName = "SELECT id FROM package_groups WHERE name = @Name";
 
@@ -59,7 +61,7 @@ public sealed class PackageRepository(IDbConnectionFactory connections)
     private const string CountAll = "SELECT COUNT(*) FROM packages";
 
     /// <summary>Inserts the packages that are not tracked yet, in one transaction; returns which ones were new.</summary>
-    public async Task<IReadOnlySet<PackageId>> AddAsync(IReadOnlyCollection<PackageId> packages, string? groupName, CancellationToken ct)
+    public async Task<IReadOnlySet<PackageId>> AddAsync(IReadOnlyCollection<PackageId> packages, string? groupName, CancellationToken ct, bool sample = false)
     {
         var added = new HashSet<PackageId>();
         if (packages.Count == 0) return added;
@@ -70,7 +72,7 @@ public sealed class PackageRepository(IDbConnectionFactory connections)
         foreach (var package in packages)
         {
             var rows = await connection.ExecuteAsync(new CommandDefinition(InsertIgnoringExisting,
-                new { Registry = package.Registry.Code(), package.Name, GroupId = groupId, AddedAt = DbTime.ToText(now) }, tx, cancellationToken: ct));
+                new { Registry = package.Registry.Code(), package.Name, GroupId = groupId, AddedAt = DbTime.ToText(now), Sample = sample ? 1 : 0 }, tx, cancellationToken: ct));
             if (rows == 1) added.Add(package);
         }
         await tx.CommitAsync(ct);
@@ -103,6 +105,15 @@ public sealed class PackageRepository(IDbConnectionFactory connections)
     {
         await using var connection = await connections.OpenAsync(ct);
         return await connection.ExecuteAsync(new CommandDefinition(DeleteById, new { Id = id }, cancellationToken: ct)) == 1;
+    }
+
+    /// <summary>Removes every sample package (and, by cascade, its evidence); returns how many.</summary>
+    public async Task<int> RemoveSampleAsync(CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        var removed = await connection.ExecuteAsync(new CommandDefinition(DeleteSample, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition("DELETE FROM package_groups WHERE name = 'sample' AND id NOT IN (SELECT group_id FROM packages WHERE group_id IS NOT NULL)", cancellationToken: ct));
+        return removed;
     }
 
     public async Task<int> CountAsync(CancellationToken ct)

@@ -17,8 +17,10 @@ public static class DataExtensions
         services.AddSingleton<JobRunRepository>();
         services.AddSingleton<EvidenceRepository>();
         services.AddSingleton<PollRunRepository>();
+        services.AddSingleton<ComplianceRepository>();
         services.AddSingleton<DatabaseMaintenance>();
         services.AddSingleton<PackageImportService>();
+        services.AddSingleton<SampleWorkspace>();
         return services;
     }
 }

@@ -1,5 +1,6 @@
 using Radzen;
 using TrustedPublishDashboard.Web.Components;
+using TrustedPublishDashboard.Web.Api;
 using TrustedPublishDashboard.Web.Health;
 
 namespace TrustedPublishDashboard.Extensions;
@@ -18,6 +19,7 @@ public static class WebExtensions
             o.Name = ThemeCookie;
             o.Duration = TimeSpan.FromDays(365);
         });
+        services.AddProblemDetails();
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database")
             .AddCheck<SchedulerHealthCheck>("scheduler");
@@ -35,6 +37,8 @@ public static class WebExtensions
         app.UseAntiforgery();
         app.MapHealthChecks("/healthz", HealthResponse.Options).AllowAnonymous();
         app.MapStaticAssets().AllowAnonymous();
+        app.MapPackagesApi();
+        app.MapBadges(app.Configuration);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -22,6 +22,7 @@ public sealed class PollService(
     PackageRepository packages,
     EvidenceRepository evidence,
     PollRunRepository runs,
+    ComplianceRepository compliance,
     IConfiguration configuration,
     ILogger<PollService> logger)
 {
@@ -75,6 +76,7 @@ public sealed class PollService(
         {
             await runs.FinishAsync(runId, DateTimeOffset.UtcNow, ok, failed, unchanged, stats.Requests, stats.Bytes, stats.NotModified, runError, CancellationToken.None);
         }
+        await compliance.RecordSnapshotAsync(DateTimeOffset.UtcNow, ct);
         var summary = new PollSummary(runId, targets.Count, ok, failed, unchanged, stats.Requests, stats.Bytes, stats.NotModified, DateTimeOffset.UtcNow - started);
         logger.LogInformation("Poll of {Registry}: {Summary}", registry.DisplayName(), summary);
         return summary;
@@ -95,7 +97,7 @@ public sealed class PollService(
                 return "updated";
             case RegistryFetch.NotModified:
                 var history = await evidence.LoadHistoryAsync(package.PackageId, package.Id, ct);
-                await evidence.SaveUnchangedAsync(package.Id, EvidenceRules.Evaluate(history), state.ETag, state.LastModified, now, ct);
+                await evidence.SaveUnchangedAsync(package.Id, history, EvidenceRules.Evaluate(history), state.ETag, state.LastModified, now, ct);
                 return "unchanged";
             case RegistryFetch.Failed failure:
                 await evidence.SaveFailureAsync(package.Id, failure.Error, now, ct);

@@ -1,0 +1,267 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Dapper;
+using TrustedPublishDashboard.Domain;
+
+namespace TrustedPublishDashboard.Data;
+
+/// <summary>The compliance grid's quick filters, by the code used in URLs and the API.</summary>
+public enum QuickFilter { StillToken, Downgrade, Drift, Unknown, Errors }
+
+public enum ComplianceSort { Name, Registry, Group, Status, LatestPublished, LastToken, Checked, Findings }
+
+public static class ComplianceCodes
+{
+    public static IReadOnlyDictionary<string, QuickFilter> Filters { get; } = new Dictionary<string, QuickFilter>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["still-token"] = QuickFilter.StillToken,
+        ["downgrade"] = QuickFilter.Downgrade,
+        ["drift"] = QuickFilter.Drift,
+        ["unknown"] = QuickFilter.Unknown,
+        ["errors"] = QuickFilter.Errors,
+    };
+
+    public static IReadOnlyDictionary<string, ComplianceSort> Sorts { get; } = new Dictionary<string, ComplianceSort>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["name"] = ComplianceSort.Name,
+        ["registry"] = ComplianceSort.Registry,
+        ["group"] = ComplianceSort.Group,
+        ["status"] = ComplianceSort.Status,
+        ["latest-published"] = ComplianceSort.LatestPublished,
+        ["last-token"] = ComplianceSort.LastToken,
+        ["checked"] = ComplianceSort.Checked,
+        ["findings"] = ComplianceSort.Findings,
+    };
+
+    /// <summary>Statuses a filter may name; "pending" means not polled yet.</summary>
+    public static IReadOnlySet<string> Statuses { get; } = new HashSet<string>(StringComparer.Ordinal) { "compliant", "non-compliant", "unknown", "error", "pending" };
+
+    public static string Code(this QuickFilter filter) => Filters.First(f => f.Value == filter).Key;
+
+    public static string Code(this ComplianceSort sort) => Sorts.First(s => s.Value == sort).Key;
+}
+
+/// <summary>One grid query: filters, sort and page. Everything runs in SQL.</summary>
+public sealed record ComplianceQuery(
+    string? Search = null,
+    Registry? Registry = null,
+    long? GroupId = null,
+    string? Status = null,
+    QuickFilter? Filter = null,
+    bool? Sample = null,
+    ComplianceSort Sort = ComplianceSort.Name,
+    bool Descending = false,
+    int Skip = 0,
+    int Take = 50);
+
+/// <summary>A package as the compliance grid shows it.</summary>
+public sealed record ComplianceRow
+{
+    public long Id { get; init; }
+    public string Registry { get; init; } = "";
+    public string Name { get; init; } = "";
+    public bool IsSample { get; init; }
+    public long? GroupId { get; init; }
+    public string? GroupName { get; init; }
+    public string AddedAt { get; init; } = "";
+    public string? Status { get; init; }
+    public string? LatestVersion { get; init; }
+    public string? LatestMethod { get; init; }
+    public string? LatestPublishedAt { get; init; }
+    public bool? LatestProvenance { get; init; }
+    public string? LatestProvider { get; init; }
+    public string? LatestRepository { get; init; }
+    public string? LatestWorkflow { get; init; }
+    public string? LastTokenVersion { get; init; }
+    public string? LastTokenAt { get; init; }
+    public long FindingCount { get; init; }
+    public string? CheckedAt { get; init; }
+    public string? Error { get; init; }
+    public long ConsecutiveFailures { get; init; }
+    public bool HasDowngrade { get; init; }
+    public bool HasDrift { get; init; }
+
+    public PackageId PackageId => new(RegistryCatalog.Parse(Registry), Name);
+    public ComplianceStatus? StatusValue => Status is null ? null : ComplianceStatuses.Parse(Status);
+    public PublishMethod? LatestMethodValue => LatestMethod is null ? null : PublishMethods.Parse(LatestMethod);
+}
+
+public sealed record CompliancePage(IReadOnlyList<ComplianceRow> Items, int Total);
+
+public sealed record ComplianceCounts(long Packages, long Compliant, long NonCompliant, long Unknown, long Error, long Pending, long OpenFindings, long Sample);
+
+public sealed record ComplianceSnapshot
+{
+    public string Day { get; init; } = "";
+    public string Status { get; init; } = "";
+    public long Count { get; init; }
+}
+
+public sealed record PublishFeedItem
+{
+    public string Registry { get; init; } = "";
+    public string Name { get; init; } = "";
+    public string Version { get; init; } = "";
+    public string? PublishedAt { get; init; }
+    public string Method { get; init; } = "";
+    public string? Repository { get; init; }
+    public bool IsSample { get; init; }
+}
+
+/// <summary>The compliance grid, its counts, history and exports: read-only views over the evidence tables.</summary>
+public sealed class ComplianceRepository(IDbConnectionFactory connections)
+{
+    private const string SelectRow = """
+        SELECT p.id AS Id, p.registry AS Registry, p.name AS Name, p.is_sample AS IsSample, p.group_id AS GroupId, g.name AS GroupName,
+               p.added_at AS AddedAt, e.status AS Status, e.latest_version AS LatestVersion, e.latest_method AS LatestMethod,
+               e.latest_published_at AS LatestPublishedAt, e.latest_provenance AS LatestProvenance, e.latest_provider AS LatestProvider,
+               e.latest_repository AS LatestRepository, e.latest_workflow AS LatestWorkflow, e.last_token_version AS LastTokenVersion,
+               e.last_token_at AS LastTokenAt, COALESCE(e.finding_count, 0) AS FindingCount, e.checked_at AS CheckedAt, e.error AS Error,
+               COALESCE(e.consecutive_failures, 0) AS ConsecutiveFailures, COALESCE(e.has_downgrade, 0) AS HasDowngrade,
+               COALESCE(e.has_drift, 0) AS HasDrift
+        FROM packages p
+        LEFT JOIN package_groups g ON g.id = p.group_id
+        LEFT JOIN package_evidence e ON e.package_id = p.id
+        """;
+
+    private const string CountFrom = "SELECT COUNT(*) FROM packages p LEFT JOIN package_evidence e ON e.package_id = p.id";
+
+    private const string SelectCounts = """
+        SELECT COUNT(*) AS Packages,
+               COALESCE(SUM(e.status = 'compliant'), 0) AS Compliant,
+               COALESCE(SUM(e.status = 'non-compliant'), 0) AS NonCompliant,
+               COALESCE(SUM(e.status = 'unknown'), 0) AS Unknown,
+               COALESCE(SUM(e.status = 'error'), 0) AS Error,
+               COALESCE(SUM(e.status IS NULL), 0) AS Pending,
+               COALESCE(SUM(e.finding_count), 0) AS OpenFindings,
+               COALESCE(SUM(p.is_sample), 0) AS Sample
+        FROM packages p LEFT JOIN package_evidence e ON e.package_id = p.id
+        """;
+
+    private const string UpsertSnapshot = """
+        INSERT INTO compliance_snapshots (day, status, count)
+        SELECT @Day, COALESCE(e.status, 'pending'), COUNT(*) FROM packages p LEFT JOIN package_evidence e ON e.package_id = p.id
+        GROUP BY COALESCE(e.status, 'pending')
+        ON CONFLICT (day, status) DO UPDATE SET count = excluded.count
+        """;
+
+    private const string SelectSnapshots = "SELECT day AS Day, status AS Status, count AS Count FROM compliance_snapshots WHERE day >= @Since ORDER BY day, status";
+
+    private const string SelectFeed = """
+        SELECT p.registry AS Registry, p.name AS Name, v.version AS Version, v.published_at AS PublishedAt, v.method AS Method,
+               v.repository AS Repository, p.is_sample AS IsSample
+        FROM package_versions v JOIN packages p ON p.id = v.package_id
+        WHERE v.removed_at IS NULL AND v.published_at IS NOT NULL
+        ORDER BY v.published_at DESC LIMIT @Take
+        """;
+
+    /// <summary>The WHERE clause and its parameters for a query; shared by the page, the count and the exports.</summary>
+    private static (string Where, DynamicParameters Args) Filter(ComplianceQuery q)
+    {
+        var where = new List<string>();
+        var args = new DynamicParameters();
+        if (!string.IsNullOrWhiteSpace(q.Search))
+        {
+            where.Add("p.name LIKE @Search ESCAPE '\\'");
+            args.Add("Search", "%" + q.Search.Trim().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%");
+        }
+        if (q.Registry is { } registry)
+        {
+            where.Add("p.registry = @Registry");
+            args.Add("Registry", registry.Code());
+        }
+        if (q.GroupId is { } group)
+        {
+            where.Add("p.group_id = @GroupId");
+            args.Add("GroupId", group);
+        }
+        if (q.Status is "pending") where.Add("e.status IS NULL");
+        else if (q.Status is { } status)
+        {
+            where.Add("e.status = @Status");
+            args.Add("Status", status);
+        }
+        if (q.Sample is { } sample) where.Add(sample ? "p.is_sample = 1" : "p.is_sample = 0");
+        switch (q.Filter)
+        {
+            case QuickFilter.StillToken: where.Add("e.latest_method IN ('token', 'token-with-provenance')"); break;
+            case QuickFilter.Downgrade: where.Add("e.has_downgrade = 1"); break;
+            case QuickFilter.Drift: where.Add("e.has_drift = 1"); break;
+            case QuickFilter.Unknown: where.Add("e.status = 'unknown'"); break;
+            case QuickFilter.Errors: where.Add("e.status = 'error'"); break;
+        }
+        return (where.Count == 0 ? "" : " WHERE " + string.Join(" AND ", where), args);
+    }
+
+    private static string Order(ComplianceQuery q)
+    {
+        var d = q.Descending ? "DESC" : "ASC";
+        // Sort columns come from an enum, never from user text; unpolled packages sort last either way.
+        return " ORDER BY " + q.Sort switch
+        {
+            ComplianceSort.Registry => $"p.registry {d}, p.name",
+            ComplianceSort.Group => $"g.name IS NULL, g.name {d}, p.name",
+            ComplianceSort.Status => $"e.status IS NULL, e.status {d}, p.name",
+            ComplianceSort.LatestPublished => $"e.latest_published_at IS NULL, e.latest_published_at {d}, p.name",
+            ComplianceSort.LastToken => $"e.last_token_at IS NULL, e.last_token_at {d}, p.name",
+            ComplianceSort.Checked => $"e.checked_at IS NULL, e.checked_at {d}, p.name",
+            ComplianceSort.Findings => $"COALESCE(e.finding_count, 0) {d}, p.name",
+            _ => $"p.name {d}, p.registry",
+        };
+    }
+
+    public async Task<CompliancePage> QueryAsync(ComplianceQuery query, CancellationToken ct)
+    {
+        var (where, args) = Filter(query);
+        args.Add("Skip", Math.Max(0, query.Skip));
+        args.Add("Take", Math.Clamp(query.Take, 1, 1000));
+        await using var connection = await connections.OpenAsync(ct);
+        var total = await connection.ExecuteScalarAsync<int>(new CommandDefinition(CountFrom + where, args, cancellationToken: ct));
+        var items = await connection.QueryAsync<ComplianceRow>(new CommandDefinition(
+            SelectRow + where + Order(query) + " LIMIT @Take OFFSET @Skip", args, cancellationToken: ct));
+        return new CompliancePage(items.AsList(), total);
+    }
+
+    /// <summary>Every row of the query (no paging), read one at a time: for exports of any size.</summary>
+    public async IAsyncEnumerable<ComplianceRow> StreamAsync(ComplianceQuery query, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var (where, args) = Filter(query);
+        await using var connection = await connections.OpenAsync(ct);
+        await foreach (var row in connection.QueryUnbufferedAsync<ComplianceRow>(SelectRow + where + Order(query), args).WithCancellation(ct))
+            yield return row;
+    }
+
+    public async Task<ComplianceRow?> FindAsync(PackageId package, CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<ComplianceRow>(new CommandDefinition(
+            SelectRow + " WHERE p.registry = @Registry AND p.name = @Name", new { Registry = package.Registry.Code(), package.Name }, cancellationToken: ct));
+    }
+
+    public async Task<ComplianceCounts> CountsAsync(CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        return await connection.QuerySingleAsync<ComplianceCounts>(new CommandDefinition(SelectCounts, cancellationToken: ct));
+    }
+
+    /// <summary>Records today's count per status (called after every poll; the last call of the day stands).</summary>
+    public async Task RecordSnapshotAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(UpsertSnapshot,
+            new { Day = now.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) }, cancellationToken: ct));
+    }
+
+    public async Task<IReadOnlyList<ComplianceSnapshot>> SnapshotsAsync(DateTimeOffset since, CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        return (await connection.QueryAsync<ComplianceSnapshot>(new CommandDefinition(SelectSnapshots,
+            new { Since = since.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) }, cancellationToken: ct))).AsList();
+    }
+
+    public async Task<IReadOnlyList<PublishFeedItem>> LatestPublishesAsync(int take, CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        return (await connection.QueryAsync<PublishFeedItem>(new CommandDefinition(SelectFeed, new { Take = take }, cancellationToken: ct))).AsList();
+    }
+}

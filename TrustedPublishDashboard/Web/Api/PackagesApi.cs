@@ -1,0 +1,164 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using TrustedPublishDashboard.Data;
+using TrustedPublishDashboard.Domain;
+
+namespace TrustedPublishDashboard.Web.Api;
+
+/// <summary>
+/// The JSON API under /api/v1 and the exports. Routes:
+///   GET /api/v1/packages                          list (grid filters as query parameters), paged
+///   GET /api/v1/packages/export.csv | export.json same filters, every row, streamed
+///   GET /api/v1/packages/{registry}/{name}        one package with versions and findings (scoped names: @scope/name)
+///   GET /api/v1/poll-runs                         recent poll runs
+/// Errors are RFC 7807 problem details.
+/// </summary>
+public static class PackagesApi
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static IEndpointRouteBuilder MapPackagesApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1");
+        api.MapGet("/packages", ListAsync);
+        api.MapGet("/packages/export.csv", ExportCsvAsync);
+        api.MapGet("/packages/export.json", ExportJsonAsync);
+        api.MapGet("/packages/{registry}/{**name}", GetAsync);
+        api.MapGet("/poll-runs", PollRunsAsync);
+        return app;
+    }
+
+    private static ProblemHttpResult Invalid(Dictionary<string, string[]> errors) =>
+        TypedResults.Problem(new Microsoft.AspNetCore.Mvc.ValidationProblemDetails(errors)
+        {
+            Title = "The query parameters are not valid.",
+            Status = StatusCodes.Status400BadRequest,
+            Type = "https://datatracker.ietf.org/doc/html/rfc9110#section-15.5.1",
+        });
+
+    private static async Task<Results<Ok<PackageListResponse>, ProblemHttpResult>> ListAsync(HttpRequest request, ComplianceRepository compliance, CancellationToken ct)
+    {
+        var (query, errors) = ComplianceQueryParser.Parse(ComplianceQueryParser.FromRequest(request), paged: true);
+        if (query is null) return Invalid(errors);
+        var page = await compliance.QueryAsync(query, ct);
+        return TypedResults.Ok(new PackageListResponse(page.Total, query.Skip / query.Take + 1, query.Take, page.Items.Select(PackageItem.From).ToList()));
+    }
+
+    private static async Task<Results<Ok<PackageDetailResponse>, ProblemHttpResult>> GetAsync(string registry, string name,
+        ComplianceRepository compliance, EvidenceRepository evidence, CancellationToken ct)
+    {
+        if (!RegistryCatalog.TryParse(registry, out var reg))
+            return TypedResults.Problem($"Unknown registry '{registry}' (npm, pypi or rubygems).", statusCode: StatusCodes.Status404NotFound, title: "Unknown registry");
+        var check = RegistryCatalog.Get(reg).CheckName(name);
+        if (!check.IsValid)
+            return TypedResults.Problem($"'{name}' is not a valid {reg.DisplayName()} name: {check.Error}.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid package name");
+        var package = new PackageId(reg, check.Normalized!);
+        var row = await compliance.FindAsync(package, ct);
+        if (row is null)
+            return TypedResults.Problem($"{package} is not tracked by this dashboard.", statusCode: StatusCodes.Status404NotFound, title: "Package not tracked");
+        var history = await evidence.LoadHistoryAsync(package, row.Id, ct);
+        var findings = await evidence.ListFindingsAsync(row.Id, ct);
+        return TypedResults.Ok(new PackageDetailResponse(
+            PackageItem.From(row),
+            EvidenceRules.ByPublishTime(history.Versions).Select(VersionItem.From).ToList(),
+            findings.Select(f => new FindingItem(f.Kind, f.Version.Length == 0 ? null : f.Version, f.Message, f.DetectedAt)).ToList(),
+            row.ConsecutiveFailures));
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<PollRunRow>>, ProblemHttpResult>> PollRunsAsync(int? take, PollRunRepository runs, CancellationToken ct)
+    {
+        if (take is < 1 or > 500)
+            return Invalid(new() { ["take"] = ["take must be from 1 to 500"] });
+        return TypedResults.Ok(await runs.RecentAsync(take ?? 20, ct));
+    }
+
+    public static readonly string[] CsvColumns =
+    [
+        "registry", "name", "group", "sample", "status", "latest_version", "latest_method", "latest_published_at", "provenance",
+        "publisher_repository", "publisher_workflow", "last_token_version", "last_token_at", "findings", "checked_at", "error",
+    ];
+
+    private static async Task<IResult> ExportCsvAsync(HttpContext context, ComplianceRepository compliance, CancellationToken ct)
+    {
+        var (query, errors) = ComplianceQueryParser.Parse(ComplianceQueryParser.FromRequest(context.Request), paged: false);
+        if (query is null) return Invalid(errors);
+        context.Response.ContentType = "text/csv; charset=utf-8";
+        context.Response.Headers.ContentDisposition = $"attachment; filename=\"packages-{DateTime.UtcNow:yyyyMMdd-HHmm}.csv\"";
+        await using var writer = new StreamWriter(context.Response.Body, new UTF8Encoding(false), 16 * 1024);
+        await writer.WriteLineAsync(string.Join(',', CsvColumns));
+        var n = 0;
+        await foreach (var r in compliance.StreamAsync(query, ct))
+        {
+            await writer.WriteLineAsync(string.Join(',',
+                Csv(r.Registry), Csv(r.Name), Csv(Neutralize(r.GroupName)), r.IsSample ? "true" : "false", Csv(r.Status ?? "pending"),
+                Csv(r.LatestVersion), Csv(r.LatestMethod), Csv(r.LatestPublishedAt), r.LatestProvenance switch { true => "true", false => "false", _ => "" },
+                Csv(r.LatestRepository), Csv(r.LatestWorkflow), Csv(r.LastTokenVersion), Csv(r.LastTokenAt),
+                r.FindingCount.ToString(CultureInfo.InvariantCulture), Csv(r.CheckedAt), Csv(Neutralize(r.Error))));
+            if (++n % 500 == 0) await writer.FlushAsync(ct);
+        }
+        return Results.Empty;
+    }
+
+    private static async Task<IResult> ExportJsonAsync(HttpContext context, ComplianceRepository compliance, CancellationToken ct)
+    {
+        var (query, errors) = ComplianceQueryParser.Parse(ComplianceQueryParser.FromRequest(context.Request), paged: false);
+        if (query is null) return Invalid(errors);
+        context.Response.ContentType = "application/json; charset=utf-8";
+        context.Response.Headers.ContentDisposition = $"attachment; filename=\"packages-{DateTime.UtcNow:yyyyMMdd-HHmm}.json\"";
+        await using var json = new Utf8JsonWriter(context.Response.Body);
+        json.WriteStartArray();
+        var n = 0;
+        await foreach (var r in compliance.StreamAsync(query, ct))
+        {
+            JsonSerializer.Serialize(json, PackageItem.From(r), Json);
+            if (++n % 500 == 0) await json.FlushAsync(ct);
+        }
+        json.WriteEndArray();
+        await json.FlushAsync(ct);
+        return Results.Empty;
+    }
+
+    private static string Csv(string? value)
+    {
+        if (string.IsNullOrEmpty(value)) return "";
+        return value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
+    }
+
+    /// <summary>
+    /// Free text (group names, registry error messages) starting with = + - @ would run as a formula in a spreadsheet;
+    /// prefix it. Package names are left exact: a scoped npm name starts with @ and must stay as it is.
+    /// </summary>
+    private static string? Neutralize(string? text) => text is { Length: > 0 } && text[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + text : text;
+
+    public static string ETagFor(string content) => "\"" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(content)))[..16] + "\"";
+}
+
+public sealed record PublisherItem(string? Provider, string? Repository, string? Workflow);
+
+public sealed record LastTokenItem(string Version, string? At);
+
+public sealed record PackageItem(string Registry, string Name, string? Group, bool Sample, string Status, string? LatestVersion, string? LatestMethod,
+    string? LatestPublishedAt, bool? Provenance, PublisherItem? Publisher, LastTokenItem? LastTokenPublish, long Findings, string? CheckedAt, string? Error)
+{
+    public static PackageItem From(ComplianceRow r) => new(r.Registry, r.Name, r.GroupName, r.IsSample, r.Status ?? "pending", r.LatestVersion, r.LatestMethod,
+        r.LatestPublishedAt, r.LatestProvenance,
+        r.LatestRepository is null && r.LatestWorkflow is null && r.LatestProvider is null ? null : new PublisherItem(r.LatestProvider, r.LatestRepository, r.LatestWorkflow),
+        r.LastTokenVersion is null ? null : new LastTokenItem(r.LastTokenVersion, r.LastTokenAt),
+        r.FindingCount, r.CheckedAt, r.Error);
+}
+
+public sealed record PackageListResponse(int Total, int Page, int PageSize, IReadOnlyList<PackageItem> Items);
+
+public sealed record VersionItem(string Version, string? PublishedAt, string Method, bool Provenance, PublisherIdentity? Publisher, string? PublishedBy,
+    string? ApprovedBy, string? EvidenceError)
+{
+    public static VersionItem From(VersionEvidence v) => new(v.Version, v.PublishedAt is { } t ? DbTime.ToText(t) : null, v.Method.Code(), v.Provenance,
+        v.Publisher, v.PublishedBy, v.ApprovedBy, v.EvidenceError);
+}
+
+public sealed record FindingItem(string Kind, string? Version, string Message, string DetectedAt);
+
+public sealed record PackageDetailResponse(PackageItem Package, IReadOnlyList<VersionItem> Versions, IReadOnlyList<FindingItem> Findings, long ConsecutiveFailures);
