@@ -33,24 +33,18 @@ public sealed class PackageRepositoryTests
     }
 
     [Fact]
-    public async Task QueryAsync_FiltersSortsAndPagesInSql()
+    public async Task MoveToGroupAsync_MovesOnlyTheGivenPackages_AndEmptyNameUngroups()
     {
         await using var db = await TempDatabase.CreateMigratedAsync();
         var repo = new PackageRepository(db.Connections);
-        await repo.AddAsync(Enumerable.Range(0, 30).Select(i => new PackageId(Registry.Npm, $"pkg-{i:D2}")).ToList(), "g1", default);
-        await repo.AddAsync([new PackageId(Registry.PyPI, "pkg-python"), new PackageId(Registry.Npm, "other_name")], null, default);
+        await repo.AddAsync([new PackageId(Registry.Npm, "a"), new PackageId(Registry.Npm, "b")], "old", default);
+        var a = (await repo.FindAsync(new PackageId(Registry.Npm, "a"), default))!;
 
-        var page = await repo.QueryAsync(new PackageQuery(Search: "pkg-", Registry: Registry.Npm, Sort: PackageSort.Name, Descending: true, Skip: 5, Take: 10), default);
-
-        Assert.Equal(30, page.Total);
-        Assert.Equal(10, page.Items.Count);
-        Assert.Equal("pkg-24", page.Items[0].Name);
-        Assert.Equal("pkg-15", page.Items[^1].Name);
-        Assert.All(page.Items, p => Assert.Equal("g1", p.GroupName));
-
-        // '_' is a LIKE wildcard: the search must treat it literally.
-        var underscore = await repo.QueryAsync(new PackageQuery(Search: "_"), default);
-        Assert.Equal("other_name", Assert.Single(underscore.Items).Name);
+        Assert.Equal(1, await repo.MoveToGroupAsync([a.Id], "new", default));
+        Assert.Equal("new", (await repo.FindAsync(a.PackageId, default))!.GroupName);
+        Assert.Equal("old", (await repo.FindAsync(new PackageId(Registry.Npm, "b"), default))!.GroupName);
+        Assert.Equal(1, await repo.MoveToGroupAsync([a.Id], "", default));
+        Assert.Null((await repo.FindAsync(a.PackageId, default))!.GroupName);
     }
 
     [Fact]
@@ -59,10 +53,10 @@ public sealed class PackageRepositoryTests
         await using var db = await TempDatabase.CreateMigratedAsync();
         var repo = new PackageRepository(db.Connections);
         await repo.AddAsync([new PackageId(Registry.Npm, "a"), new PackageId(Registry.Npm, "b")], null, default);
-        var a = (await repo.QueryAsync(new PackageQuery(Search: "a"), default)).Items.Single(p => p.Name == "a");
+        var a = (await repo.FindAsync(new PackageId(Registry.Npm, "a"), default))!;
 
         Assert.True(await repo.RemoveAsync(a.Id, default));
         Assert.False(await repo.RemoveAsync(a.Id, default));
-        Assert.Equal("b", Assert.Single((await repo.QueryAsync(new PackageQuery(), default)).Items).Name);
+        Assert.Equal("b", Assert.Single(await repo.ListByRegistryAsync(Registry.Npm, null, default)).Name);
     }
 }

@@ -74,10 +74,12 @@ public sealed class PollServiceTests : IAsyncLifetime
         Assert.Equal(finding.DetectedAt, again.DetectedAt);
         Assert.Equal("non-compliant", (await Get<EvidenceRepository>().GetEvidenceAsync(id, default))!.Status);
 
-        var listed = Assert.Single((await Get<PackageRepository>().QueryAsync(new PackageQuery(Search: "p-main"), default)).Items);
-        Assert.Equal((ComplianceStatus.NonCompliant, "1.0.1", PublishMethod.Token), (listed.Status, listed.LatestVersion, listed.LatestMethod));
+        var listed = (await Get<ComplianceRepository>().FindAsync(new PackageId(Registry.Npm, "p-main"), default))!;
+        Assert.Equal((ComplianceStatus.NonCompliant, "1.0.1", PublishMethod.Token), (listed.StatusValue, listed.LatestVersion, listed.LatestMethodValue));
+        Assert.Equal(("1.0.1", true, 1L), (listed.LastTokenVersion, listed.HasDowngrade, listed.FindingCount));
         Assert.NotNull(listed.CheckedAt);
         Assert.Null(listed.Error);
+        Assert.Contains(await Get<ComplianceRepository>().SnapshotsAsync(DateTimeOffset.UtcNow.AddDays(-1), default), s => s is { Status: "non-compliant", Count: >= 1 });
 
         var runs = await Get<PollRunRepository>().RecentAsync(10, default);
         Assert.Equal(2, runs.Count);

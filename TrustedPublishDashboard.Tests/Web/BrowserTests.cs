@@ -10,10 +10,18 @@ namespace TrustedPublishDashboard.Tests.Web;
 [Collection(BrowserCollection.Name)]
 public sealed class BrowserTests(BrowserFixture fixture)
 {
+    /// <summary>The add form starts open only on an empty dashboard; tests share one app, so open it when needed.</summary>
+    private static async Task OpenAddFormAsync(IPage page)
+    {
+        if (!await page.GetByTestId("paste-box").IsVisibleAsync()) await page.GetByTestId("toggle-add").ClickAsync();
+        await Expect(page.GetByTestId("paste-box")).ToBeVisibleAsync();
+    }
+
     [Fact]
     public async Task PackagesPage_PasteTwoValidOneInvalid_AddsTwoRowsWithoutReloadAndShowsTheError()
     {
         var page = await fixture.OpenAsync("packages");
+        await OpenAddFormAsync(page);
         // A full page reload would drop this marker.
         await page.EvaluateAsync("window.__tpdNoReload = true");
 
@@ -39,6 +47,7 @@ public sealed class BrowserTests(BrowserFixture fixture)
     public async Task PackagesPage_RemovePackage_AfterConfirmation_RemovesTheRow()
     {
         var page = await fixture.OpenAsync("packages");
+        await OpenAddFormAsync(page);
         await page.GetByTestId("add-one-name").FillAsync("browser-to-remove");
         await page.GetByTestId("add-one").ClickAsync();
         await Expect(page.GetByTestId("import-summary")).ToHaveTextAsync("1 added, 0 already tracked, 0 duplicate, 0 invalid.");
@@ -73,6 +82,7 @@ public sealed class BrowserTests(BrowserFixture fixture)
             .Add("1.0.1", 2, new Registries.Npm.Publish.Token("someone"))
             .ServeOn(fixture.Registry);
         var page = await fixture.OpenAsync("packages?q=browser-polled");
+        await OpenAddFormAsync(page);
         await page.GetByTestId("add-one-name").FillAsync("browser-polled");
         await page.GetByTestId("add-one").ClickAsync();
         var row = page.Locator("tr", new() { Has = page.GetByTestId("package-name").Filter(new() { HasText = "browser-polled" }) });

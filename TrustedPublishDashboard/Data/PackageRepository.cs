@@ -4,10 +4,8 @@ using TrustedPublishDashboard.Domain;
 
 namespace TrustedPublishDashboard.Data;
 
-/// <summary>A tracked package with its latest verdict (null until its first poll).</summary>
-public sealed record PackageRow(long Id, Registry Registry, string Name, long? GroupId, string? GroupName, DateTimeOffset AddedAt,
-    ComplianceStatus? Status = null, string? LatestVersion = null, PublishMethod? LatestMethod = null, DateTimeOffset? CheckedAt = null,
-    string? Error = null)
+/// <summary>A tracked package (its verdict is in <see cref="ComplianceRow"/>).</summary>
+public sealed record PackageRow(long Id, Registry Registry, string Name, long? GroupId, string? GroupName, DateTimeOffset AddedAt)
 {
     public PackageId PackageId => new(Registry, Name);
 }
@@ -20,23 +18,13 @@ public sealed record PackageGroupRow
     public long PackageCount { get; init; }
 }
 
-public enum PackageSort { Name, Registry, Group, AddedAt, Status, CheckedAt }
-
-/// <summary>A page of the package list. Filtering, sorting and paging run in SQL.</summary>
-public sealed record PackageQuery(string? Search = null, Registry? Registry = null, long? GroupId = null,
-    PackageSort Sort = PackageSort.Name, bool Descending = false, int Skip = 0, int Take = 50);
-
-public sealed record PackagePage(IReadOnlyList<PackageRow> Items, int Total);
-
 /// <summary>Packages and their groups (one aggregate: a group exists to organise packages).</summary>
 public sealed class PackageRepository(IDbConnectionFactory connections)
 {
     private const string SelectColumns = """
-        SELECT p.id AS Id, p.registry AS Registry, p.name AS Name, p.group_id AS GroupId, g.name AS GroupName, p.added_at AS AddedAt,
-               e.status AS Status, e.latest_version AS LatestVersion, e.latest_method AS LatestMethod, e.checked_at AS CheckedAt, e.error AS Error
+        SELECT p.id AS Id, p.registry AS Registry, p.name AS Name, p.group_id AS GroupId, g.name AS GroupName, p.added_at AS AddedAt
         FROM packages p
         LEFT JOIN package_groups g ON g.id = p.group_id
-        LEFT JOIN package_evidence e ON e.package_id = p.id
         """;
 
     private const string InsertIgnoringExisting = """
@@ -107,6 +95,19 @@ public sealed class PackageRepository(IDbConnectionFactory connections)
         return await connection.ExecuteAsync(new CommandDefinition(DeleteById, new { Id = id }, cancellationToken: ct)) == 1;
     }
 
+    /// <summary>Moves packages to a group (created if new), or out of any group when the name is empty.</summary>
+    public async Task<int> MoveToGroupAsync(IReadOnlyCollection<long> ids, string? groupName, CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var groupId = string.IsNullOrWhiteSpace(groupName) ? (long?)null : await EnsureGroupAsync(connection, tx, groupName.Trim(), ct);
+        var moved = await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE packages SET group_id = @GroupId WHERE id IN (SELECT value FROM json_each(@Ids))",
+            new { GroupId = groupId, Ids = System.Text.Json.JsonSerializer.Serialize(ids) }, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+        return moved;
+    }
+
     /// <summary>Removes every sample package (and, by cascade, its evidence); returns how many.</summary>
     public async Task<int> RemoveSampleAsync(CancellationToken ct)
     {
@@ -128,48 +129,6 @@ public sealed class PackageRepository(IDbConnectionFactory connections)
         return (await connection.QueryAsync<PackageGroupRow>(new CommandDefinition(SelectGroups, cancellationToken: ct))).AsList();
     }
 
-    public async Task<PackagePage> QueryAsync(PackageQuery query, CancellationToken ct)
-    {
-        var where = new List<string>();
-        var args = new DynamicParameters();
-        if (!string.IsNullOrWhiteSpace(query.Search))
-        {
-            where.Add("p.name LIKE @Search ESCAPE '\\'");
-            args.Add("Search", "%" + EscapeLike(query.Search.Trim()) + "%");
-        }
-        if (query.Registry is { } registry)
-        {
-            where.Add("p.registry = @Registry");
-            args.Add("Registry", registry.Code());
-        }
-        if (query.GroupId is { } groupId)
-        {
-            where.Add("p.group_id = @GroupId");
-            args.Add("GroupId", groupId);
-        }
-        var filter = where.Count == 0 ? "" : " WHERE " + string.Join(" AND ", where);
-        // Sort columns come from an enum, never from user text.
-        var direction = query.Descending ? "DESC" : "ASC";
-        var order = query.Sort switch
-        {
-            PackageSort.Registry => $"p.registry {direction}, p.name",
-            PackageSort.Group => $"g.name {direction}, p.name",
-            PackageSort.AddedAt => $"p.added_at {direction}, p.name",
-            PackageSort.Status => $"e.status {direction}, p.name",
-            PackageSort.CheckedAt => $"e.checked_at {direction}, p.name",
-            _ => $"p.name {direction}, p.registry",
-        };
-        args.Add("Skip", Math.Max(0, query.Skip));
-        args.Add("Take", Math.Clamp(query.Take, 1, 1000));
-
-        await using var connection = await connections.OpenAsync(ct);
-        var total = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
-            "SELECT COUNT(*) FROM packages p LEFT JOIN package_evidence e ON e.package_id = p.id" + filter, args, cancellationToken: ct));
-        var items = await connection.QueryAsync<PackageRecord>(new CommandDefinition(
-            SelectColumns + filter + " ORDER BY " + order + " LIMIT @Take OFFSET @Skip", args, cancellationToken: ct));
-        return new PackagePage(items.Select(r => r.ToRow()).ToList(), total);
-    }
-
     private sealed record PackageRecord
     {
         public long Id { get; init; }
@@ -178,16 +137,7 @@ public sealed class PackageRepository(IDbConnectionFactory connections)
         public long? GroupId { get; init; }
         public string? GroupName { get; init; }
         public string AddedAt { get; init; } = "";
-        public string? Status { get; init; }
-        public string? LatestVersion { get; init; }
-        public string? LatestMethod { get; init; }
-        public string? CheckedAt { get; init; }
-        public string? Error { get; init; }
 
-        public PackageRow ToRow() => new(Id, RegistryCatalog.Parse(Registry), Name, GroupId, GroupName, DbTime.Parse(AddedAt),
-            Status is null ? null : ComplianceStatuses.Parse(Status), LatestVersion,
-            LatestMethod is null ? null : PublishMethods.Parse(LatestMethod), DbTime.ParseOrNull(CheckedAt), Error);
+        public PackageRow ToRow() => new(Id, RegistryCatalog.Parse(Registry), Name, GroupId, GroupName, DbTime.Parse(AddedAt));
     }
-
-    private static string EscapeLike(string text) => text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
 }

@@ -108,16 +108,19 @@ public static class PackagesApi
         if (query is null) return Invalid(errors);
         context.Response.ContentType = "application/json; charset=utf-8";
         context.Response.Headers.ContentDisposition = $"attachment; filename=\"packages-{DateTime.UtcNow:yyyyMMdd-HHmm}.json\"";
-        await using var json = new Utf8JsonWriter(context.Response.Body);
+        // Written into the response pipe (no synchronous stream IO) and flushed to the client every 500 rows.
+        var pipe = context.Response.BodyWriter;
+        await using var json = new Utf8JsonWriter(pipe);
         json.WriteStartArray();
         var n = 0;
         await foreach (var r in compliance.StreamAsync(query, ct))
         {
             JsonSerializer.Serialize(json, PackageItem.From(r), Json);
-            if (++n % 500 == 0) await json.FlushAsync(ct);
+            if (++n % 500 == 0) await pipe.FlushAsync(ct);
         }
         json.WriteEndArray();
-        await json.FlushAsync(ct);
+        json.Flush();
+        await pipe.FlushAsync(ct);
         return Results.Empty;
     }
 
