@@ -7,7 +7,7 @@ using TrustedPublishDashboard.Tests.Infrastructure;
 namespace TrustedPublishDashboard.Tests.Web;
 
 /// <summary>The app through WebApplicationFactory (in-process TestServer) with its own SQLite file.</summary>
-public sealed class DashboardFactory : WebApplicationFactory<Program>
+public class DashboardFactory : WebApplicationFactory<Program>
 {
     public TempDatabase Database { get; } = new();
 
