@@ -50,6 +50,12 @@ public sealed class GridBrowserTests(BrowserFixture fixture)
         await Expect(page.GetByTestId("timeline-method")).ToHaveTextAsync(["token", "token", "trusted-publisher"]);
         await Expect(page.GetByTestId("finding")).ToHaveCountAsync(2);
         await BrowserFixture.ScreenshotAsync(page, "package-detail");
+
+        // Grouped by status: one chip per status of the filtered rows, with counts from SQL.
+        await page.GotoAsync("packages?q=grid-&groupBy=status");
+        await BrowserFixture.WaitInteractiveAsync(page);
+        await Expect(page.GetByTestId("group-chip")).ToHaveTextAsync(["compliant · 1", "non-compliant · 1"]);
+        await Expect(page.GetByTestId("group-key")).ToHaveTextAsync(["compliant", "non-compliant"]);
         await page.Context.CloseAsync();
     }
 

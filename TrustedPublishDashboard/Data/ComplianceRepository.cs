@@ -10,6 +10,9 @@ public enum QuickFilter { StillToken, Downgrade, Drift, Unknown, Errors }
 
 public enum ComplianceSort { Name, Registry, Group, Status, LatestPublished, LastToken, Checked, Findings }
 
+/// <summary>What the grid groups rows by: rows are ordered by the key first and each key's count comes from SQL.</summary>
+public enum GroupKey { Status, Registry, Group, Method }
+
 public static class ComplianceCodes
 {
     public static IReadOnlyDictionary<string, QuickFilter> Filters { get; } = new Dictionary<string, QuickFilter>(StringComparer.OrdinalIgnoreCase)
@@ -36,6 +39,14 @@ public static class ComplianceCodes
     /// <summary>Statuses a filter may name; "pending" means not polled yet.</summary>
     public static IReadOnlySet<string> Statuses { get; } = new HashSet<string>(StringComparer.Ordinal) { "compliant", "non-compliant", "unknown", "error", "pending" };
 
+    public static IReadOnlyDictionary<string, GroupKey> Groupings { get; } = new Dictionary<string, GroupKey>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["status"] = GroupKey.Status,
+        ["registry"] = GroupKey.Registry,
+        ["group"] = GroupKey.Group,
+        ["method"] = GroupKey.Method,
+    };
+
     public static string Code(this QuickFilter filter) => Filters.First(f => f.Value == filter).Key;
 
     public static string Code(this ComplianceSort sort) => Sorts.First(s => s.Value == sort).Key;
@@ -52,7 +63,16 @@ public sealed record ComplianceQuery(
     ComplianceSort Sort = ComplianceSort.Name,
     bool Descending = false,
     int Skip = 0,
-    int Take = 50);
+    int Take = 50,
+    GroupKey? GroupBy = null);
+
+/// <summary>One group of a grouped grid: its label, the filter value that selects it, and how many rows it has.</summary>
+public sealed record ComplianceGroup
+{
+    public string Key { get; init; } = "";
+    public string? Value { get; init; }
+    public long Count { get; init; }
+}
 
 /// <summary>A package as the compliance grid shows it.</summary>
 public sealed record ComplianceRow
@@ -126,6 +146,8 @@ public sealed class ComplianceRepository(IDbConnectionFactory connections)
 
     private const string CountFrom = "SELECT COUNT(*) FROM packages p LEFT JOIN package_evidence e ON e.package_id = p.id";
 
+    private const string GroupFrom = " FROM packages p LEFT JOIN package_groups g ON g.id = p.group_id LEFT JOIN package_evidence e ON e.package_id = p.id";
+
     private const string SelectCounts = """
         SELECT COUNT(*) AS Packages,
                COALESCE(SUM(e.status = 'compliant'), 0) AS Compliant,
@@ -193,11 +215,21 @@ public sealed class ComplianceRepository(IDbConnectionFactory connections)
         return (where.Count == 0 ? "" : " WHERE " + string.Join(" AND ", where), args);
     }
 
+    /// <summary>(label expression, filter-value expression) per grouping; from enums only, never from user text.</summary>
+    private static (string Label, string Value) GroupExpression(GroupKey key) => key switch
+    {
+        GroupKey.Status => ("COALESCE(e.status, 'pending')", "COALESCE(e.status, 'pending')"),
+        GroupKey.Registry => ("p.registry", "p.registry"),
+        GroupKey.Group => ("COALESCE(g.name, '(no group)')", "CAST(g.id AS TEXT)"),
+        _ => ("COALESCE(e.latest_method, 'pending')", "COALESCE(e.latest_method, 'pending')"),
+    };
+
     private static string Order(ComplianceQuery q)
     {
         var d = q.Descending ? "DESC" : "ASC";
+        var group = q.GroupBy is { } key ? GroupExpression(key).Label + ", " : "";
         // Sort columns come from an enum, never from user text; unpolled packages sort last either way.
-        return " ORDER BY " + q.Sort switch
+        return " ORDER BY " + group + q.Sort switch
         {
             ComplianceSort.Registry => $"p.registry {d}, p.name",
             ComplianceSort.Group => $"g.name IS NULL, g.name {d}, p.name",
@@ -220,6 +252,16 @@ public sealed class ComplianceRepository(IDbConnectionFactory connections)
         var items = await connection.QueryAsync<ComplianceRow>(new CommandDefinition(
             SelectRow + where + Order(query) + " LIMIT @Take OFFSET @Skip", args, cancellationToken: ct));
         return new CompliancePage(items.AsList(), total);
+    }
+
+    /// <summary>Each group's size under the query's filters, for a grouped grid.</summary>
+    public async Task<IReadOnlyList<ComplianceGroup>> GroupCountsAsync(ComplianceQuery query, GroupKey key, CancellationToken ct)
+    {
+        var (where, args) = Filter(query);
+        var (label, value) = GroupExpression(key);
+        await using var connection = await connections.OpenAsync(ct);
+        return (await connection.QueryAsync<ComplianceGroup>(new CommandDefinition(
+            $"SELECT {label} AS Key, {value} AS Value, COUNT(*) AS Count" + GroupFrom + where + " GROUP BY 1, 2 ORDER BY 1", args, cancellationToken: ct))).AsList();
     }
 
     /// <summary>Every row of the query (no paging), read one at a time: for exports of any size.</summary>

@@ -87,6 +87,19 @@ public sealed class PackagesApiTests(SeededDashboard seeded) : IClassFixture<See
     }
 
     [Fact]
+    public async Task List_GroupBy_CountsEachGroupInSql_AndOrdersRowsByGroup()
+    {
+        var json = await GetJson("/api/v1/packages?groupBy=status&pageSize=500");
+        var groups = json.GetProperty("groups").EnumerateArray().ToDictionary(g => g.GetProperty("key").GetString()!, g => g.GetProperty("count").GetInt64());
+        Assert.Equal(json.GetProperty("total").GetInt32(), groups.Values.Sum());
+        Assert.Equal(seeded.Counts.Compliant, groups["compliant"]);
+        Assert.Equal(seeded.Counts.NonCompliant, groups["non-compliant"]);
+        var statuses = json.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("status").GetString()!).ToList();
+        Assert.Equal(statuses.Order(StringComparer.Ordinal), statuses);
+        Assert.False((await GetJson("/api/v1/packages?pageSize=1")).TryGetProperty("groups", out _));
+    }
+
+    [Fact]
     public async Task List_SortsByTheRequestedColumn()
     {
         var json = await GetJson("/api/v1/packages?sort=name&desc=true&pageSize=50");
@@ -101,6 +114,7 @@ public sealed class PackagesApiTests(SeededDashboard seeded) : IClassFixture<See
     [InlineData("pageSize=100000", "pageSize")]
     [InlineData("sort=colour", "sort")]
     [InlineData("registry=cargo", "registry")]
+    [InlineData("groupBy=colour", "groupBy")]
     public async Task List_InvalidParameters_AreProblemDetails(string query, string field)
     {
         var response = await Client.GetAsync($"/api/v1/packages?{query}");

@@ -5,7 +5,7 @@ using TrustedPublishDashboard.Domain;
 namespace TrustedPublishDashboard.Web.Api;
 
 /// <summary>
-/// Reads a grid query from URL parameters (q, registry, group, status, filter, sample, sort, desc, page, pageSize): the same
+/// Reads a grid query from URL parameters (q, registry, group, status, filter, sample, sort, desc, groupBy, page, pageSize): the same
 /// names in the grid's URL, the JSON API and the exports, so a filtered view can be shared and exported as is.
 /// </summary>
 public static class ComplianceQueryParser
@@ -59,11 +59,17 @@ public static class ComplianceQueryParser
             if (Value(p, "pageSize") is { } ps && (!int.TryParse(ps, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > MaxPageSize))
                 Error("pageSize", $"pageSize must be a whole number from 1 to {MaxPageSize}");
         }
+        GroupKey? groupBy = null;
+        if (Value(p, "groupBy") is { } gb)
+        {
+            if (ComplianceCodes.Groupings.TryGetValue(gb, out var key)) groupBy = key;
+            else Error("groupBy", $"groupBy must be one of {string.Join(", ", ComplianceCodes.Groupings.Keys)}");
+        }
         var search = Value(p, "q");
         if (search is { Length: > 214 }) Error("q", "q is at most 214 characters");
         if (errors.Count > 0) return (null, errors);
         return (new ComplianceQuery(search, registry, group, status, filter, sample, sort, desc,
-            paged ? (page - 1) * pageSize : 0, paged ? pageSize : int.MaxValue), errors);
+            paged ? (page - 1) * pageSize : 0, paged ? pageSize : int.MaxValue, groupBy), errors);
     }
 
     public static IReadOnlyDictionary<string, string?> FromRequest(HttpRequest request) =>

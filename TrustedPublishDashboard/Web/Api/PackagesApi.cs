@@ -44,7 +44,8 @@ public static class PackagesApi
         var (query, errors) = ComplianceQueryParser.Parse(ComplianceQueryParser.FromRequest(request), paged: true);
         if (query is null) return Invalid(errors);
         var page = await compliance.QueryAsync(query, ct);
-        return TypedResults.Ok(new PackageListResponse(page.Total, query.Skip / query.Take + 1, query.Take, page.Items.Select(PackageItem.From).ToList()));
+        var groups = query.GroupBy is { } key ? await compliance.GroupCountsAsync(query, key, ct) : null;
+        return TypedResults.Ok(new PackageListResponse(page.Total, query.Skip / query.Take + 1, query.Take, page.Items.Select(PackageItem.From).ToList(), groups));
     }
 
     private static async Task<Results<Ok<PackageDetailResponse>, ProblemHttpResult>> GetAsync(string registry, string name,
@@ -153,7 +154,8 @@ public sealed record PackageItem(string Registry, string Name, string? Group, bo
         r.FindingCount, r.CheckedAt, r.Error);
 }
 
-public sealed record PackageListResponse(int Total, int Page, int PageSize, IReadOnlyList<PackageItem> Items);
+public sealed record PackageListResponse(int Total, int Page, int PageSize, IReadOnlyList<PackageItem> Items,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ComplianceGroup>? Groups = null);
 
 public sealed record VersionItem(string Version, string? PublishedAt, string Method, bool Provenance, PublisherIdentity? Publisher, string? PublishedBy,
     string? ApprovedBy, string? EvidenceError)
