@@ -98,6 +98,26 @@ public sealed class GridBrowserTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task Grid_AddToOnboardingPlan_LandsOnTheOnboardingPage()
+    {
+        await TrackAndPollAsync(new PackumentBuilder("onboard-a").Add("1.0.0", 1, new Publish.Token("a")), new PackumentBuilder("onboard-b").Add("1.0.0", 1, new Publish.Token("b")));
+        var page = await fixture.OpenAsync("packages?q=onboard-&filter=still-token");
+        await Expect(page.GetByTestId("select-row")).ToHaveCountAsync(2);
+        await page.GetByTestId("select-row").Nth(0).ClickAsync();
+        await page.GetByTestId("select-row").Nth(1).ClickAsync();
+        await Expect(page.GetByTestId("selected-count")).ToHaveTextAsync("2");
+
+        await page.GetByTestId("bulk-onboard").ClickAsync();
+        await Expect(page.GetByText("Added to the onboarding plan")).ToBeVisibleAsync();
+        await page.GotoAsync("onboarding");
+        await BrowserFixture.WaitInteractiveAsync(page);
+
+        var plan = page.GetByTestId("plan").Filter(new() { Has = page.GetByTestId("plan-name").Filter(new() { HasText = "Onboarding plan" }) });
+        await Expect(plan.GetByTestId("plan-package").Filter(new() { HasTextRegex = new Regex("onboard-[ab]") })).ToHaveCountAsync(2);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task Dashboard_EmptyState_LoadsAndRemovesTheSampleWorkspace()
     {
         // Its own app: the dashboard must start empty.

@@ -64,7 +64,8 @@ public sealed record ComplianceQuery(
     bool Descending = false,
     int Skip = 0,
     int Take = 50,
-    GroupKey? GroupBy = null);
+    GroupKey? GroupBy = null,
+    long? PlanId = null);
 
 /// <summary>One group of a grouped grid: its label, the filter value that selects it, and how many rows it has.</summary>
 public sealed record ComplianceGroup
@@ -204,6 +205,11 @@ public sealed class ComplianceRepository(IDbConnectionFactory connections)
             args.Add("Status", status);
         }
         if (q.Sample is { } sample) where.Add(sample ? "p.is_sample = 1" : "p.is_sample = 0");
+        if (q.PlanId is { } plan)
+        {
+            where.Add("p.id IN (SELECT package_id FROM onboarding_plan_packages WHERE plan_id = @PlanId)");
+            args.Add("PlanId", plan);
+        }
         switch (q.Filter)
         {
             case QuickFilter.StillToken: where.Add("e.latest_method IN ('token', 'token-with-provenance')"); break;

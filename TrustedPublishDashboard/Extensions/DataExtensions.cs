@@ -21,6 +21,7 @@ public static class DataExtensions
         services.AddSingleton<DatabaseMaintenance>();
         services.AddSingleton<PackageImportService>();
         services.AddSingleton<SampleWorkspace>();
+        services.AddSingleton<Onboarding.OnboardingPlanRepository>();
         return services;
     }
 }
