@@ -157,6 +157,15 @@ public sealed class JsonStreamTokenizer(Stream stream, long maxBytes, int initia
         if (!await ReadAsync(ct)) throw new JsonException("the document ended early");
     }
 
+    /// <summary>After a property name: true when its value starts with <paramref name="start"/>; otherwise the value is skipped.</summary>
+    public async ValueTask<bool> ReadStartOrSkipAsync(JsonTokenType start, CancellationToken ct)
+    {
+        await ExpectReadAsync(ct);
+        if (TokenType == start) return true;
+        await SkipCurrentAsync(ct);
+        return false;
+    }
+
     /// <summary>After a property name: reads and discards its value, whatever its size.</summary>
     public async ValueTask SkipValueAsync(CancellationToken ct)
     {

@@ -41,12 +41,7 @@ public static class NpmPackumentParser
     /// <summary>An object of string values; non-string values (e.g. time.unpublished) are skipped.</summary>
     private static async ValueTask ReadStringMapAsync(JsonStreamTokenizer json, Dictionary<string, string> into, CancellationToken ct)
     {
-        await json.ExpectReadAsync(ct);
-        if (json.TokenType != JsonTokenType.StartObject)
-        {
-            await json.SkipCurrentAsync(ct);
-            return;
-        }
+        if (!await json.ReadStartOrSkipAsync(JsonTokenType.StartObject, ct)) return;
         while (true)
         {
             await json.ExpectReadAsync(ct);
@@ -58,12 +53,7 @@ public static class NpmPackumentParser
 
     private static async ValueTask ReadVersionsAsync(JsonStreamTokenizer json, Dictionary<string, NpmVersionMeta> into, CancellationToken ct)
     {
-        await json.ExpectReadAsync(ct);
-        if (json.TokenType != JsonTokenType.StartObject)
-        {
-            await json.SkipCurrentAsync(ct);
-            return;
-        }
+        if (!await json.ReadStartOrSkipAsync(JsonTokenType.StartObject, ct)) return;
         while (true)
         {
             await json.ExpectReadAsync(ct);
@@ -223,12 +213,7 @@ public static class NpmPackumentParser
 
     private static async ValueTask ReadMaintainersAsync(JsonStreamTokenizer json, List<Maintainer> into, CancellationToken ct)
     {
-        await json.ExpectReadAsync(ct);
-        if (json.TokenType != JsonTokenType.StartArray)
-        {
-            await json.SkipCurrentAsync(ct);
-            return;
-        }
+        if (!await json.ReadStartOrSkipAsync(JsonTokenType.StartArray, ct)) return;
         while (true)
         {
             await json.ExpectReadAsync(ct);
