@@ -15,6 +15,8 @@ CREATE INDEX ix_package_evidence_latest_method ON package_evidence (latest_metho
 CREATE INDEX ix_package_evidence_checked ON package_evidence (checked_at);
 CREATE INDEX ix_package_evidence_last_token ON package_evidence (last_token_at);
 CREATE INDEX ix_packages_name ON packages (name);
+-- The dashboard's "latest publishes" feed reads the newest versions across all packages.
+CREATE INDEX ix_package_versions_published_at ON package_versions (published_at);
 
 -- Sample data (seed command, "Load sample workspace") is labelled everywhere and removable in one step.
 ALTER TABLE packages ADD COLUMN is_sample INTEGER NOT NULL DEFAULT 0;
