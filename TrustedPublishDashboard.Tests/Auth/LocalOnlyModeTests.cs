@@ -58,6 +58,25 @@ public sealed class LocalOnlyModeTests
     }
 
     [Fact]
+    public async Task Build_WithoutAnyUrlSetting_ListensOnLoopback5180_AndAnExplicitUrlWins()
+    {
+        await using var defaults = Program.Build([]);
+        Assert.Equal(BindGuard.DefaultUrl, defaults.Configuration["urls"]);
+        await using var explicitUrl = Program.Build(["--urls", "http://127.0.0.1:5999"]);
+        Assert.Equal("http://127.0.0.1:5999", explicitUrl.Configuration["urls"]);
+    }
+
+    [Fact]
+    public void Appsettings_DoesNotSetUrls_SoThatAspNetCoreUrlsIsHonoured()
+    {
+        // appsettings.json is read after ASPNETCORE_* variables, so a Urls entry there would silently override
+        // ASPNETCORE_URLS (e.g. the Dockerfile's) and keep a container listening on its own loopback.
+        var settings = new ConfigurationBuilder().SetBasePath(AppContext.BaseDirectory).AddJsonFile("appsettings.json", optional: false).Build();
+        Assert.Null(settings["Urls"]);
+        Assert.NotNull(settings["ConnectionStrings:Dashboard"]);
+    }
+
+    [Fact]
     public async Task RunAsync_NonLoopbackBindWithoutIdentityProvider_ExitsNonZeroWithTheMessage()
     {
         await using var db = new TempDatabase();
