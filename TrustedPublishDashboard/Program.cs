@@ -101,7 +101,10 @@ public sealed class Program
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         var database = app.Services.GetRequiredService<IDbConnectionFactory>().Description;
         stdout.WriteLine();
-        stdout.WriteLine("TrustedPublishDashboard is running (local-only mode: no sign-in, this machine only).");
+        var mode = app.Services.GetRequiredService<AuthMode>();
+        stdout.WriteLine(mode.RemoteWithoutSignIn
+            ? "TrustedPublishDashboard is running WITHOUT sign-in on a non-loopback address (Auth:AllowRemoteWithoutSignIn): everyone who reaches it is administrator."
+            : "TrustedPublishDashboard is running (local-only mode: no sign-in, this machine only).");
         foreach (var address in addresses) stdout.WriteLine($"  Open {address} in your browser.");
         stdout.WriteLine($"  Data: {database}");
         stdout.WriteLine("  Press Ctrl+C to stop.");
