@@ -6,7 +6,7 @@ using TrustedPublishDashboard.Domain;
 namespace TrustedPublishDashboard.Data;
 
 /// <summary>The compliance grid's quick filters, by the code used in URLs and the API.</summary>
-public enum QuickFilter { StillToken, Downgrade, Drift, Unknown, Errors }
+public enum QuickFilter { StillToken, Downgrade, Drift, Unknown, Errors, Findings }
 
 public enum ComplianceSort { Name, Registry, Group, Status, LatestPublished, LastToken, Checked, Findings }
 
@@ -22,6 +22,7 @@ public static class ComplianceCodes
         ["drift"] = QuickFilter.Drift,
         ["unknown"] = QuickFilter.Unknown,
         ["errors"] = QuickFilter.Errors,
+        ["findings"] = QuickFilter.Findings,
     };
 
     public static IReadOnlyDictionary<string, ComplianceSort> Sorts { get; } = new Dictionary<string, ComplianceSort>(StringComparer.OrdinalIgnoreCase)
@@ -217,6 +218,7 @@ public sealed class ComplianceRepository(IDbConnectionFactory connections)
             case QuickFilter.Drift: where.Add("e.has_drift = 1"); break;
             case QuickFilter.Unknown: where.Add("e.status = 'unknown'"); break;
             case QuickFilter.Errors: where.Add("e.status = 'error'"); break;
+            case QuickFilter.Findings: where.Add("e.finding_count > 0"); break;
         }
         return (where.Count == 0 ? "" : " WHERE " + string.Join(" AND ", where), args);
     }

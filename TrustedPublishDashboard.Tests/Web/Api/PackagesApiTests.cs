@@ -84,6 +84,11 @@ public sealed class PackagesApiTests(SeededDashboard seeded) : IClassFixture<See
 
         var drift = await GetJson("/api/v1/packages?filter=drift&sort=last-token&desc=true&pageSize=5");
         Assert.True(drift.GetProperty("total").GetInt32() > 0);
+
+        var withFindings = await GetJson("/api/v1/packages?filter=findings&pageSize=500");
+        var findingsTotal = withFindings.GetProperty("items").EnumerateArray().Sum(i => i.GetProperty("findings").GetInt64());
+        Assert.Equal(seeded.Counts.OpenFindings, findingsTotal);
+        Assert.All(withFindings.GetProperty("items").EnumerateArray(), i => Assert.True(i.GetProperty("findings").GetInt64() > 0));
     }
 
     [Fact]
