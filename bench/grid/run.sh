@@ -43,7 +43,7 @@ def get(path):
 for _ in range(20): get("/api/v1/packages?pageSize=25")   # warm-up
 print("grid queries (API, page of 25; median of 20 / max, ms; goal <= 100):")
 for name, q in [("first page", ""), ("still token", "&filter=still-token"), ("downgrade", "&filter=downgrade"), ("drift", "&filter=drift"),
-                ("unknown", "&filter=unknown"), ("errors", "&filter=errors"), ("sort by last token", "&sort=last-token&desc=true"),
+                ("unknown", "&filter=unknown"), ("errors", "&filter=errors"), ("any finding", "&filter=findings"), ("grouped by status", "&groupBy=status"), ("sort by last token", "&sort=last-token&desc=true"),
                 ("search 'sample-0123'", "&q=sample-0123"), ("page 300", "&page=300")]:
     times = []; total = None
     for _ in range(20):
