@@ -11,7 +11,8 @@ using Microsoft.Extensions.Logging;
 namespace TrustedPublishDashboard.Tests.Infrastructure;
 
 /// <summary>One canned response. A route can hold a sequence of them (e.g. 429, then 200).</summary>
-public sealed record ReplayResponse(int Status, byte[] Body, string? ETag = null, string? RetryAfter = null, string ContentType = "application/json")
+public sealed record ReplayResponse(int Status, byte[] Body, string? ETag = null, string? RetryAfter = null, string ContentType = "application/json",
+    TimeSpan Delay = default)
 {
     public static ReplayResponse Json(string json, string? etag = null) => new(200, Encoding.UTF8.GetBytes(json), etag);
 
@@ -83,6 +84,17 @@ public sealed class ReplayRegistry : IAsyncDisposable
             Unexpected.Enqueue(target);
             context.Response.StatusCode = 599;
             return;
+        }
+        if (response.Delay > TimeSpan.Zero)
+        {
+            try
+            {
+                await Task.Delay(response.Delay, context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
         if (response.ETag is not null)
         {

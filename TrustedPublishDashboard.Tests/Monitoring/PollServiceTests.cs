@@ -180,6 +180,25 @@ public sealed class PollServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Shutdown_DuringAPoll_InterruptsItAndRecordsIt()
+    {
+        var slow = new PackumentBuilder("p-slow").Add("1.0.0", 1, new Publish.Token("a"));
+        _registry.Serve(slow.PackumentPath, ReplayResponse.Json(slow.BuildPackument(_registry.BaseUrl)) with { Delay = TimeSpan.FromSeconds(20) });
+        await Track("p-slow");
+        var jobs = Get<JobsService>();
+        Assert.True(await jobs.RunNowAsync("npm-poll", "tester", default));
+        await Eventually.HoldsAsync(() => Task.FromResult(_registry.CountRequests(slow.PackumentPath) > 0), "the poll is waiting on the slow registry");
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await _app.App.StopAsync();
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"stopping took {clock.Elapsed}");
+        var run = (await Get<JobRunRepository>().RecentAsync("npm-poll", 1, default)).Single();
+        Assert.True(run.Outcome == "interrupted", $"{run.Outcome}: {run.Error} / {run.Detail}");
+        Assert.Equal("cancelled", (await Get<PollRunRepository>().RecentAsync(1, default)).Single().Error);
+    }
+
+    [Fact]
     public async Task NpmPollJob_RunNow_PollsAndRecordsTheSummary()
     {
         new PackumentBuilder("p-job").Add("1.0.0", 1, new Publish.Trusted("oidc:j")).ServeOn(_registry);

@@ -91,6 +91,16 @@ public sealed class HealthAndPagesTests(DashboardFactory factory) : IClassFixtur
     }
 
     [Fact]
+    public async Task DataProtectionKeys_ArePersistedNextToTheDatabase()
+    {
+        var response = await factory.CreateClient().GetAsync("/packages");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var keys = Path.Combine(factory.Database.Directory, "keys");
+        Assert.True(Directory.Exists(keys), "keys folder next to the database");
+        Assert.NotEmpty(Directory.GetFiles(keys, "key-*.xml"));
+    }
+
+    [Fact]
     public async Task UnknownPath_Answers404()
     {
         var response = await factory.CreateClient().GetAsync("/no-such-page");

@@ -57,12 +57,15 @@ public sealed class SqliteConnectionFactory : IDbConnectionFactory
         builder.ForeignKeys = true;
         _connectionString = builder.ToString();
         Description = inMemory ? "SQLite in memory" : $"SQLite file {builder.DataSource}";
+        IsInMemory = inMemory;
         DataSource = builder.DataSource;
     }
 
     public string Description { get; }
 
     public string DataSource { get; }
+
+    public bool IsInMemory { get; }
 
     public static SqliteConnectionFactory FromConfiguration(IConfiguration configuration) =>
         new(configuration.GetConnectionString(ConnectionStringName) is { Length: > 0 } cs ? cs : DefaultConnectionString);

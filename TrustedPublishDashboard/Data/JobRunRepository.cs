@@ -44,7 +44,7 @@ public sealed class JobRunRepository(IDbConnectionFactory connections)
             new { JobKey = jobKey, Trigger = trigger, RequestedBy = requestedBy, StartedAt = DbTime.ToText(startedAt) }, cancellationToken: ct));
     }
 
-    public async Task FinishAsync(long id, DateTimeOffset finishedAt, TimeSpan duration, bool succeeded, string? error, string? detail, CancellationToken ct)
+    public async Task FinishAsync(long id, DateTimeOffset finishedAt, TimeSpan duration, string outcome, string? error, string? detail, CancellationToken ct)
     {
         await using var connection = await connections.OpenAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(UpdateFinished, new
@@ -52,7 +52,7 @@ public sealed class JobRunRepository(IDbConnectionFactory connections)
             Id = id,
             FinishedAt = DbTime.ToText(finishedAt),
             DurationMs = (long)duration.TotalMilliseconds,
-            Outcome = succeeded ? "succeeded" : "failed",
+            Outcome = outcome,
             Error = error,
             Detail = detail,
         }, cancellationToken: ct));

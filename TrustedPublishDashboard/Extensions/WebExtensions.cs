@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using Radzen;
 using TrustedPublishDashboard.Web.Components;
 using TrustedPublishDashboard.Web.Api;
@@ -13,6 +14,17 @@ public static class WebExtensions
     {
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddRadzenComponents();
+        // Keys for antiforgery, circuits and (later) encrypted secrets live next to the database, so a restart or a
+        // container with its /data volume keeps them. Without an XML encryptor they are stored unencrypted: the
+        // folder must be as private as the database itself.
+        services.AddDataProtection().SetApplicationName("TrustedPublishDashboard");
+        services.AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>()
+            .Configure<Data.IDbConnectionFactory, ILoggerFactory>((options, db, logs) =>
+            {
+                if (db is Data.SqliteConnectionFactory { IsInMemory: false } sqlite)
+                    options.XmlRepository = new Microsoft.AspNetCore.DataProtection.Repositories.FileSystemXmlRepository(
+                        new DirectoryInfo(Path.Combine(Path.GetDirectoryName(sqlite.DataSource)!, "keys")), logs);
+            });
         services.AddSingleton<Web.ListenAddresses>();
         services.AddRadzenCookieThemeService(o =>
         {

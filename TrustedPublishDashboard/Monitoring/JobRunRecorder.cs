@@ -42,10 +42,14 @@ public sealed class JobRunRecorder(JobRunRepository runs, ILogger<JobRunRecorder
     {
         if (context.Get(RunIdKey) is long id)
         {
-            var error = jobException is null ? null : (jobException.InnerException ?? jobException).Message;
+            var cause = jobException is null ? null : jobException.InnerException ?? jobException;
+            // Quartz swallows a job's OperationCanceledException after an interrupt, so the token tells.
+            var interrupted = cause is OperationCanceledException || (cause is null && context.CancellationToken.IsCancellationRequested);
+            var outcome = interrupted ? "interrupted" : cause is null ? "succeeded" : "failed";
+            var error = interrupted ? "stopped before it finished (the app was shutting down or the run was interrupted)" : cause?.Message;
             try
             {
-                await runs.FinishAsync(id, DateTimeOffset.UtcNow, context.JobRunTime, jobException is null, error,
+                await runs.FinishAsync(id, DateTimeOffset.UtcNow, context.JobRunTime, outcome, error,
                     context.Result as string, CancellationToken.None);
             }
             catch (Exception ex)
@@ -53,7 +57,7 @@ public sealed class JobRunRecorder(JobRunRepository runs, ILogger<JobRunRecorder
                 logger.LogError(ex, "Could not record the end of job {Job}", context.JobDetail.Key.Name);
             }
         }
-        if (jobException is not null)
+        if (jobException is not null && jobException.InnerException is not OperationCanceledException)
             logger.LogError(jobException.InnerException ?? jobException, "Job {Job} failed", context.JobDetail.Key.Name);
         Notify(context.JobDetail.Key.Name);
     }

@@ -56,7 +56,12 @@ public sealed class SchedulerHost(IServiceProvider services, IConfiguration conf
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         var scheduler = Interlocked.Exchange(ref _scheduler, null);
-        if (scheduler is not null) await scheduler.Shutdown(waitForJobsToComplete: true, cancellationToken);
+        if (scheduler is null) return;
+        // Ask running jobs to stop (their CancellationToken fires; a poll stops between packages and records it),
+        // then wait for them so that nothing is left half-written.
+        foreach (var running in await scheduler.GetCurrentlyExecutingJobs(cancellationToken))
+            await scheduler.Interrupt(running.FireInstanceId, cancellationToken);
+        await scheduler.Shutdown(waitForJobsToComplete: true, cancellationToken);
     }
 
     /// <summary>Each execution gets its own DI scope, disposed when Quartz returns the job.</summary>
