@@ -63,7 +63,7 @@ public sealed record ComplianceQuery(
     bool? Sample = null,
     ComplianceSort Sort = ComplianceSort.Name,
     bool Descending = false,
-    int Skip = 0,
+    int Offset = 0,
     int Take = 50,
     GroupKey? GroupBy = null,
     long? PlanId = null);
@@ -253,7 +253,7 @@ public sealed class ComplianceRepository(IDbConnectionFactory connections)
     public async Task<CompliancePage> QueryAsync(ComplianceQuery query, CancellationToken ct)
     {
         var (where, args) = Filter(query);
-        args.Add("Skip", Math.Max(0, query.Skip));
+        args.Add("Skip", Math.Max(0, query.Offset));
         args.Add("Take", Math.Clamp(query.Take, 1, 1000));
         await using var connection = await connections.OpenAsync(ct);
         var total = await connection.ExecuteScalarAsync<int>(new CommandDefinition(CountFrom + where, args, cancellationToken: ct));

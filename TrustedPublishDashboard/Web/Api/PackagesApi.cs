@@ -45,7 +45,7 @@ public static class PackagesApi
         if (query is null) return Invalid(errors);
         var page = await compliance.QueryAsync(query, ct);
         var groups = query.GroupBy is { } key ? await compliance.GroupCountsAsync(query, key, ct) : null;
-        return TypedResults.Ok(new PackageListResponse(page.Total, query.Skip / query.Take + 1, query.Take, page.Items.Select(PackageItem.From).ToList(), groups));
+        return TypedResults.Ok(new PackageListResponse(page.Total, query.Offset / query.Take + 1, query.Take, page.Items.Select(PackageItem.From).ToList(), groups));
     }
 
     private static async Task<Results<Ok<PackageDetailResponse>, ProblemHttpResult>> GetAsync(string registry, string name,
