@@ -180,6 +180,25 @@ public sealed class PollServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RecheckAsync_PollsOnlyTheChosenPackages_AndCountsUnreadableRegistries()
+    {
+        new PackumentBuilder("p-chosen").Add("1.0.0", 1, new Publish.Trusted("oidc:c")).ServeOn(_registry);
+        var chosen = await Track("p-chosen");
+        var other = await Track("p-not-chosen");
+        await Get<PackageRepository>().AddAsync([new PackageId(Registry.PyPI, "some-python-pkg")], null, default);
+        var python = (await Get<PackageRepository>().FindAsync(new PackageId(Registry.PyPI, "some-python-pkg"), default))!.Id;
+
+        var result = await Get<PollService>().RecheckAsync([chosen, python], null, default);
+
+        Assert.Equal(1, result.Unsupported);
+        Assert.Equal((1, 1), (Assert.Single(result.Polls).Total, result.Polls[0].Ok));
+        Assert.Contains("cannot read yet", result.ToString());
+        Assert.Equal("compliant", (await Get<EvidenceRepository>().GetEvidenceAsync(chosen, default))!.Status);
+        Assert.Null(await Get<EvidenceRepository>().GetEvidenceAsync(other, default));
+        Assert.Equal(0, _registry.CountRequests("/p-not-chosen"));
+    }
+
+    [Fact]
     public async Task Shutdown_DuringAPoll_InterruptsItAndRecordsIt()
     {
         var slow = new PackumentBuilder("p-slow").Add("1.0.0", 1, new Publish.Token("a"));

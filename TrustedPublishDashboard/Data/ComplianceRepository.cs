@@ -104,6 +104,7 @@ public sealed record ComplianceRow
     public bool HasDrift { get; init; }
 
     public PackageId PackageId => new(RegistryCatalog.Parse(Registry), Name);
+    public string DetailPath => PackageLinks.Detail(Registry, Name);
     public ComplianceStatus? StatusValue => Status is null ? null : ComplianceStatuses.Parse(Status);
     public PublishMethod? LatestMethodValue => LatestMethod is null ? null : PublishMethods.Parse(LatestMethod);
 }
@@ -128,6 +129,14 @@ public sealed record PublishFeedItem
     public string Method { get; init; } = "";
     public string? Repository { get; init; }
     public bool IsSample { get; init; }
+
+    public string DetailPath => PackageLinks.Detail(Registry, Name);
+}
+
+/// <summary>Where a package's detail page is (relative to the app's base); scoped names keep their slash.</summary>
+public static class PackageLinks
+{
+    public static string Detail(string registryCode, string name) => $"packages/{registryCode}/{name}";
 }
 
 /// <summary>The compliance grid, its counts, history and exports: read-only views over the evidence tables.</summary>

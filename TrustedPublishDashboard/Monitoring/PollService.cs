@@ -6,6 +6,15 @@ namespace TrustedPublishDashboard.Monitoring;
 
 public sealed record PollProgress(int Done, int Total, PackageId Package, string Outcome);
 
+/// <summary>A "re-check now" of chosen packages: one poll summary per readable registry, and how many could not be read.</summary>
+public sealed record RecheckResult(IReadOnlyList<PollSummary> Polls, int Unsupported)
+{
+    public int Failed => Polls.Sum(p => p.Failed);
+
+    public override string ToString() =>
+        string.Join("; ", Polls.Select(p => p.ToString())) + (Unsupported > 0 ? $"; {Unsupported} package(s) on registries the dashboard cannot read yet" : "");
+}
+
 public sealed record PollSummary(long RunId, int Total, int Ok, int Failed, int Unchanged, long Requests, long Bytes, long NotModified, TimeSpan Duration)
 {
     public override string ToString() =>
@@ -30,6 +39,24 @@ public sealed class PollService(
 
     public int Concurrency(Registry registry) =>
         Math.Clamp(configuration.GetValue($"Registries:{registry.DisplayName()}:Concurrency", DefaultConcurrency), 1, 64);
+
+    /// <summary>True when a client for the registry is registered (npm today).</summary>
+    public bool CanRead(Registry registry) => clients.Any(c => c.Registry == registry);
+
+    /// <summary>Polls just these packages now, registry by registry; packages on registries without a client are counted, not polled.</summary>
+    public async Task<RecheckResult> RecheckAsync(IReadOnlyCollection<long> packageIds, IProgress<PollProgress>? progress, CancellationToken ct)
+    {
+        var polls = new List<PollSummary>();
+        var unsupported = 0;
+        foreach (var registry in RegistryCatalog.All.Select(d => d.Registry))
+        {
+            var ids = (await packages.ListByRegistryAsync(registry, packageIds, ct)).Select(p => p.Id).ToList();
+            if (ids.Count == 0) continue;
+            if (CanRead(registry)) polls.Add(await PollAsync(registry, "manual", progress, ct, ids));
+            else unsupported += ids.Count;
+        }
+        return new RecheckResult(polls, unsupported);
+    }
 
     public async Task<PollSummary> PollAsync(Registry registry, string trigger, IProgress<PollProgress>? progress, CancellationToken ct,
         IReadOnlyCollection<long>? packageIds = null)
