@@ -89,6 +89,7 @@ public sealed class Program
             .AddDashboardRegistries()
             .AddDashboardJobs()
             .AddDashboardAuth(authMode)
+            .AddDashboardOnboarding()
             .AddDashboardWeb();
 
         var app = builder.Build();

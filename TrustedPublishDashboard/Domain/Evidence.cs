@@ -103,6 +103,10 @@ public static class FindingKinds
     public const string PublisherDrift = "publisher-drift";
     public const string NoEvidence = "no-evidence";
     public const string EvidenceError = "evidence-error";
+    /// <summary>A token publish after the package's onboarding configured its trusted publisher.</summary>
+    public const string TokenAfterOnboarding = "token-after-onboarding";
+    /// <summary>A trusted publish after onboarding by a publisher other than the planned one.</summary>
+    public const string PublisherMismatch = "publisher-mismatch";
 }
 
 /// <summary>Something about a package a maintainer should know, with a stable kebab-case kind.</summary>
@@ -131,7 +135,11 @@ public static class ComplianceStatuses
 }
 
 /// <summary>A package's versions as the registry reports them, ready for the rules.</summary>
-public sealed record PackageHistory(PackageId Package, string? LatestTag, IReadOnlyList<VersionEvidence> Versions);
+public sealed record PackageHistory(PackageId Package, string? LatestTag, IReadOnlyList<VersionEvidence> Versions)
+{
+    /// <summary>What an onboarding plan expects of the package, when it has been onboarded.</summary>
+    public OnboardingExpectation? Expectation { get; init; }
+}
 
 public sealed record PackageEvaluation(ComplianceStatus Status, string? LatestVersion, PublishMethod? LatestMethod, IReadOnlyList<Finding> Findings);
 

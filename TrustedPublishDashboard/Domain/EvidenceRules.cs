@@ -24,28 +24,31 @@ public static class EvidenceRules
     public static IReadOnlyList<VersionEvidence> ByPublishTime(IEnumerable<VersionEvidence> versions) =>
         versions.OrderBy(v => v.PublishedAt is null ? 1 : 0).ThenBy(v => v.PublishedAt).ThenBy(v => v.Version, StringComparer.Ordinal).ToList();
 
-    public delegate IEnumerable<Finding> FindingRule(IReadOnlyList<VersionEvidence> byTime);
+    public delegate IEnumerable<Finding> FindingRule(IReadOnlyList<VersionEvidence> byTime, OnboardingExpectation? expected);
 
     /// <summary>Every finding rule. A new rule is one function and one row here.</summary>
     public static IReadOnlyList<(string Kind, FindingRule Rule)> FindingRules { get; } =
     [
-        (FindingKinds.TrustDowngrade, TrustDowngrades),
-        (FindingKinds.PublisherDrift, PublisherDrift),
-        (FindingKinds.NoEvidence, NoEvidence),
-        (FindingKinds.EvidenceError, EvidenceErrors),
+        (FindingKinds.TrustDowngrade, (v, _) => TrustDowngrades(v)),
+        (FindingKinds.PublisherDrift, (v, _) => PublisherDrift(v)),
+        (FindingKinds.NoEvidence, (v, _) => NoEvidence(v)),
+        (FindingKinds.EvidenceError, (v, _) => EvidenceErrors(v)),
+        (FindingKinds.TokenAfterOnboarding, OnboardingRules.TokenAfterOnboarding),
+        (FindingKinds.PublisherMismatch, OnboardingRules.PublisherMismatch),
     ];
 
     public static PackageEvaluation Evaluate(PackageHistory history)
     {
         var byTime = ByPublishTime(history.Versions);
-        var findings = FindingRules.SelectMany(r => r.Rule(byTime)).ToList();
+        var findings = FindingRules.SelectMany(r => r.Rule(byTime, history.Expectation)).ToList();
         var latest = history.LatestTag is { } tag ? byTime.FirstOrDefault(v => v.Version == tag) : null;
         latest ??= byTime.LastOrDefault(v => v.PublishedAt is not null);
         var status = latest switch
         {
             null => ComplianceStatus.Unknown,
             { Method: PublishMethod.Unknown } => ComplianceStatus.Unknown,
-            { Method: var m } when m.IsTrusted() && !findings.Any(f => f.Kind is FindingKinds.TrustDowngrade or FindingKinds.PublisherDrift)
+            { Method: var m } when m.IsTrusted() && !findings.Any(f => f.Kind is FindingKinds.TrustDowngrade or FindingKinds.PublisherDrift
+                or FindingKinds.TokenAfterOnboarding or FindingKinds.PublisherMismatch)
                 => ComplianceStatus.Compliant,
             _ => ComplianceStatus.NonCompliant,
         };

@@ -29,7 +29,9 @@ public sealed record PackageSummary(
             lastToken?.Version,
             lastToken?.PublishedAt,
             evaluation.Findings.Count,
-            evaluation.Findings.Any(f => f.Kind == FindingKinds.TrustDowngrade),
-            evaluation.Findings.Any(f => f.Kind == FindingKinds.PublisherDrift));
+            // A token publish after onboarding is a downgrade of what was promised, a publisher other than the planned
+            // one is drift from it: the grid's quick filters find both.
+            evaluation.Findings.Any(f => f.Kind is FindingKinds.TrustDowngrade or FindingKinds.TokenAfterOnboarding),
+            evaluation.Findings.Any(f => f.Kind is FindingKinds.PublisherDrift or FindingKinds.PublisherMismatch));
     }
 }

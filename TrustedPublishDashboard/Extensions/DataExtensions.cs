@@ -22,6 +22,7 @@ public static class DataExtensions
         services.AddSingleton<PackageImportService>();
         services.AddSingleton<SampleWorkspace>();
         services.AddSingleton<Onboarding.OnboardingPlanRepository>();
+        services.AddSingleton<Onboarding.OnboardingVerifier>();
         return services;
     }
 }

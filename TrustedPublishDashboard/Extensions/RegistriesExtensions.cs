@@ -29,6 +29,7 @@ public static class RegistriesExtensions
         services.AddSingleton<NpmRegistryLocator>();
         services.AddSingleton(sp => NpmOptions.From(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<NpmRegistryClient>();
+        services.AddSingleton<NpmSearchClient>();
         services.AddSingleton<IRegistryClient>(sp => sp.GetRequiredService<NpmRegistryClient>());
         return services;
     }

@@ -50,6 +50,7 @@ public static class WebExtensions
         app.MapHealthChecks("/healthz", HealthResponse.Options).AllowAnonymous();
         app.MapStaticAssets().AllowAnonymous();
         app.MapPackagesApi();
+        app.MapDashboardOnboarding();
         app.MapBadges(app.Configuration);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

@@ -32,6 +32,7 @@ public sealed class PollService(
     EvidenceRepository evidence,
     PollRunRepository runs,
     ComplianceRepository compliance,
+    Onboarding.OnboardingVerifier onboarding,
     IConfiguration configuration,
     ILogger<PollService> logger)
 {
@@ -64,6 +65,7 @@ public sealed class PollService(
         var client = clients.FirstOrDefault(c => c.Registry == registry)
             ?? throw new InvalidOperationException($"No registry client is registered for {registry.DisplayName()}.");
         var targets = await packages.ListByRegistryAsync(registry, packageIds, ct);
+        var onboarded = await onboarding.TrackedAsync(ct);
         var started = DateTimeOffset.UtcNow;
         var runId = await runs.StartAsync(registry.Code(), trigger, targets.Count, started, ct);
         var stats = new FetchStats();
@@ -76,7 +78,7 @@ public sealed class PollService(
                 string outcome;
                 try
                 {
-                    outcome = await PollOneAsync(client, package, stats, token);
+                    outcome = await PollOneAsync(client, package, onboarded.Contains(package.Id), stats, token);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
@@ -109,8 +111,10 @@ public sealed class PollService(
         return summary;
     }
 
-    private async Task<string> PollOneAsync(IRegistryClient client, PackageRow package, FetchStats stats, CancellationToken ct)
+    /// <param name="onboarded">The package belongs to an onboarding plan: its expectation feeds the rules and the tracker follows the result.</param>
+    private async Task<string> PollOneAsync(IRegistryClient client, PackageRow package, bool onboarded, FetchStats stats, CancellationToken ct)
     {
+        var expectation = onboarded ? await onboarding.ExpectationAsync(package.Id, ct) : null;
         var state = await evidence.LoadStateAsync(package.Id, ct);
         // With attestations still to fetch, ask for the whole document so the client sees which ones.
         var conditional = state.PendingAttestations == 0;
@@ -120,14 +124,19 @@ public sealed class PollService(
         switch (result)
         {
             case RegistryFetch.Fetched fetched:
-                await evidence.SaveFetchedAsync(package.Id, fetched, EvidenceRules.Evaluate(fetched.History), now, ct);
+                var history = fetched.History with { Expectation = expectation };
+                await evidence.SaveFetchedAsync(package.Id, fetched, EvidenceRules.Evaluate(history), now, ct);
+                if (onboarded) await onboarding.ObserveAsync(package.Id, history, now, ct);
                 return "updated";
             case RegistryFetch.NotModified:
-                var history = await evidence.LoadHistoryAsync(package.PackageId, package.Id, ct);
-                await evidence.SaveUnchangedAsync(package.Id, history, EvidenceRules.Evaluate(history), state.ETag, state.LastModified, now, ct);
+                var stored = await evidence.LoadHistoryAsync(package.PackageId, package.Id, ct) with { Expectation = expectation };
+                await evidence.SaveUnchangedAsync(package.Id, stored, EvidenceRules.Evaluate(stored), state.ETag, state.LastModified, now, ct);
+                if (onboarded) await onboarding.ObserveAsync(package.Id, stored, now, ct);
                 return "unchanged";
             case RegistryFetch.Failed failure:
                 await evidence.SaveFailureAsync(package.Id, failure.Error, now, ct);
+                if (onboarded && failure.Kind == FetchFailure.NotFound) await onboarding.ObserveMissingAsync(package.Id, now, ct);
+                else if (onboarded) await onboarding.ObserveErrorAsync(package.Id, failure.Error, now, ct);
                 return "failed";
             default:
                 throw new InvalidOperationException($"Unexpected fetch result {result.GetType().Name}.");

@@ -8,6 +8,9 @@ public static class Display
     public static string Utc(DateTimeOffset? value) =>
         value is { } v ? v.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture) : "—";
 
+    /// <summary>A stored (text) timestamp, shown as <see cref="Utc(DateTimeOffset?)"/>.</summary>
+    public static string Time(string? stored) => Utc(Data.DbTime.ParseOrNull(stored));
+
     public static string Relative(DateTimeOffset? value, DateTimeOffset now)
     {
         if (value is not { } v) return "";

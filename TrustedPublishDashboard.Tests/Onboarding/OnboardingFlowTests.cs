@@ -1,0 +1,193 @@
+using Microsoft.Extensions.DependencyInjection;
+using TrustedPublishDashboard.Data;
+using TrustedPublishDashboard.Domain;
+using TrustedPublishDashboard.Onboarding;
+using TrustedPublishDashboard.Registries.Npm;
+using TrustedPublishDashboard.Tests.Infrastructure;
+using TrustedPublishDashboard.Tests.Registries.Npm;
+
+namespace TrustedPublishDashboard.Tests.Onboarding;
+
+/// <summary>The wizard's service end to end: real app services, a real SQLite file, a strict local replay registry.</summary>
+public sealed class OnboardingFlowTests : IAsyncLifetime
+{
+    private static readonly Provenance Release = new("acme/widgets", ".github/workflows/release.yml", "refs/tags/v1.1.0", "release");
+    private static readonly PublisherPlan GitHub = new() { Provider = Provider.GitHub, Owner = "acme", Repository = "widgets", WorkflowFile = "release.yml" };
+
+    private ReplayRegistry _registry = default!;
+    private LiveApp _app = default!;
+
+    public async Task InitializeAsync()
+    {
+        _registry = await ReplayRegistry.StartAsync();
+        _app = await LiveApp.StartAsync($"--Registries:Npm:BaseUrl={_registry.BaseUrl}", "--Registries:Http:BaseDelay=00:00:00.010", "--Registries:Http:MaxRetries=0");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await _registry.DisposeAsync();
+    }
+
+    private OnboardingService Service => _app.Services.GetRequiredService<OnboardingService>();
+
+    private async Task<long> NewPlanAsync(PublisherPlan? publisher = null)
+    {
+        var (id, error) = await Service.CreatePlanAsync("plan " + Guid.NewGuid().ToString("n")[..6], default);
+        Assert.Null(error);
+        if (publisher is not null) await Service.SavePublisherAsync(id!.Value, publisher, default);
+        return id!.Value;
+    }
+
+    private async Task<TrackerRow> RowAsync(long planId, string name) => (await Service.ViewAsync(planId, default))!.Rows.Single(r => r.Member.Name == name);
+
+    [Fact]
+    public async Task Import_ExistenceCheckDecidesBootstrap_ThenPollingVerifiesFirstOidcPublish_AndATokenPublishAfterwardsIsAFinding()
+    {
+        new PackumentBuilder("ob-existing").Add("1.0.0", 1, new Publish.Token("alice")).Latest("1.0.0").ServeOn(_registry);
+        _registry.Serve("/ob-new", ReplayResponse.WithStatus(404));
+        var planId = await NewPlanAsync(GitHub);
+
+        var report = await Service.ImportNamesAsync(planId, "ob-existing\nob-new\nNot A Name", "list", null, default);
+
+        Assert.Null(report.Error);
+        Assert.Equal(2, report.Added);
+        Assert.Single(report.Skipped);
+        var view = (await Service.ViewAsync(planId, default))!;
+        Assert.Equal(["ob-new"], view.Rows.Where(r => r.NeedsBootstrap).Select(r => r.Member.Name));
+        var existing = view.Rows.Single(r => r.Member.Name == "ob-existing");
+        Assert.Equal(StepState.NotNeeded, existing.State(OnboardingStep.Bootstrap));
+        Assert.Equal(StepState.NotNeeded, existing.State(OnboardingStep.TokenDeleted));
+        Assert.Equal(StepState.Pending, existing.State(OnboardingStep.FirstOidcPublish));
+
+        var (artifacts, _) = await Service.ArtifactsAsync(planId, default);
+        var bootstrap = Assert.Single(artifacts, a => a.Packages.Contains("ob-new") && a.Content.Contains("0.0.0"));
+        Assert.DoesNotContain("ob-existing", bootstrap.Packages);
+
+        // The maintainer bootstraps ob-new and both packages publish from CI with the planned publisher.
+        new PackumentBuilder("ob-existing").Add("1.0.0", 1, new Publish.Token("alice")).Add("1.1.0", 10, new Publish.Trusted("oidc:1"), Release).Latest("1.1.0").ServeOn(_registry);
+        new PackumentBuilder("ob-new").Add("0.0.0", 2, new Publish.Token("alice")).Add("1.0.0", 11, new Publish.Trusted("oidc:2"), Release).Latest("1.0.0").ServeOn(_registry);
+        await Service.RecheckAsync(planId, null, default);
+
+        foreach (var name in new[] { "ob-existing", "ob-new" })
+        {
+            var row = await RowAsync(planId, name);
+            Assert.Equal(StepState.Verified, row.State(OnboardingStep.FirstOidcPublish));
+            Assert.Equal(StepState.Verified, row.State(OnboardingStep.TrustConfigured));
+            Assert.Null(row.Steps[OnboardingStep.FirstOidcPublish]!.Actor);
+        }
+        Assert.Equal(StepState.Verified, (await RowAsync(planId, "ob-new")).State(OnboardingStep.Bootstrap));
+        Assert.Equal(ComplianceStatus.Compliant, (await RowAsync(planId, "ob-existing")).Compliance!.StatusValue);
+
+        // Someone publishes with a token after onboarding: red, with the onboarding finding.
+        new PackumentBuilder("ob-existing").Add("1.0.0", 1, new Publish.Token("alice")).Add("1.1.0", 10, new Publish.Trusted("oidc:1"), Release)
+            .Add("1.2.0", 12, new Publish.Token("mallory")).Latest("1.2.0").ServeOn(_registry);
+        await Service.RecheckAsync(planId, null, default);
+
+        var after = await RowAsync(planId, "ob-existing");
+        Assert.Equal(ComplianceStatus.NonCompliant, after.Compliance!.StatusValue);
+        var evidence = _app.Services.GetRequiredService<EvidenceRepository>();
+        var findings = await evidence.ListFindingsAsync(after.Member.PackageId, default);
+        Assert.Contains(findings, f => f.Kind == FindingKinds.TokenAfterOnboarding && f.Version == "1.2.0");
+        Assert.Empty(_registry.Unexpected);
+    }
+
+    [Fact]
+    public async Task Recheck_TrustedPublishFromAnotherRepository_FailsTheLastStep_WithTheDifference()
+    {
+        new PackumentBuilder("ob-drift").Add("1.0.0", 10, new Publish.Trusted("oidc:3"), Release with { Repository = "someone/fork" }).Latest("1.0.0").ServeOn(_registry);
+        var planId = await NewPlanAsync(GitHub);
+        await Service.ImportNamesAsync(planId, "ob-drift", "list", null, default);
+
+        var row = await RowAsync(planId, "ob-drift");
+        Assert.Equal(StepState.Failed, row.State(OnboardingStep.FirstOidcPublish));
+        Assert.Contains("repository is someone/fork, the plan says acme/widgets", row.Steps[OnboardingStep.FirstOidcPublish]!.Note);
+        Assert.Equal(StepState.Pending, row.State(OnboardingStep.TrustConfigured));
+    }
+
+    [Fact]
+    public async Task SetStep_OnlyAllowedManualStates_RecordWhoAndWhen()
+    {
+        new PackumentBuilder("ob-manual").Add("1.0.0", 1, new Publish.Token("alice")).Latest("1.0.0").ServeOn(_registry);
+        var planId = await NewPlanAsync(GitHub);
+        await Service.ImportNamesAsync(planId, "ob-manual", "list", null, default);
+        var id = (await RowAsync(planId, "ob-manual")).Member.PackageId;
+
+        Assert.Contains("registry evidence only", await Service.SetStepAsync(planId, id, OnboardingStep.FirstOidcPublish, StepState.Confirmed, null, "alice", default));
+        Assert.Equal("Say why the step failed.", await Service.SetStepAsync(planId, id, OnboardingStep.TrustConfigured, StepState.Failed, " ", "alice", default));
+        Assert.Null(await Service.SetStepAsync(planId, id, OnboardingStep.OidcOnly, StepState.Confirmed, null, "alice", default));
+
+        var step = (await RowAsync(planId, "ob-manual")).Steps[OnboardingStep.OidcOnly]!;
+        Assert.Equal((StepState.Confirmed, "alice"), (step.StateValue, step.Actor));
+        Assert.Contains("no way to read", step.Note);
+        Assert.True(DateTimeOffset.UtcNow - DbTime.Parse(step.UpdatedAt) < TimeSpan.FromMinutes(1));
+
+        // A re-check (which sees no trusted publish) does not undo the person's confirmation.
+        await Service.RecheckAsync(planId, null, default);
+        Assert.Equal(StepState.Confirmed, (await RowAsync(planId, "ob-manual")).State(OnboardingStep.OidcOnly));
+    }
+
+    [Fact]
+    public async Task VerifyTrustList_MatchVerifiesTrustConfigured_MismatchFailsIt_WithTheFixCommand()
+    {
+        new PackumentBuilder("ob-t1").Add("1.0.0", 1, new Publish.Token("alice")).Latest("1.0.0").ServeOn(_registry);
+        new PackumentBuilder("ob-t2").Add("1.0.0", 1, new Publish.Token("alice")).Latest("1.0.0").ServeOn(_registry);
+        var planId = await NewPlanAsync(GitHub);
+        await Service.ImportNamesAsync(planId, "ob-t1\nob-t2", "list", null, default);
+
+        var paste = """
+            {"package":"ob-t1","trust":[{"id":"c1","type":"github","claims":{"repository":"acme/widgets","workflow_ref":{"file":"release.yml"}},"permissions":["createPackage"]}]}
+            {"package":"ob-t2","trust":[{"id":"c2","type":"github","claims":{"repository":"acme/widgets","workflow_ref":{"file":"publish.yml"}},"permissions":["createPackage"]}]}
+            {"package":"not-in-plan","trust":[]}
+            """;
+        var report = await Service.VerifyTrustListAsync(planId, paste, null, default);
+
+        Assert.Equal(1, report.Matching);
+        Assert.Equal(["not-in-plan"], report.NotInPlan);
+        var mismatch = report.Comparisons.Single(c => c.Package == "ob-t2");
+        Assert.False(mismatch.Matches);
+        Assert.Contains(mismatch.Fields, f => !f.Matches && f.Expected == "release.yml" && f.Actual == "publish.yml");
+        Assert.Contains(mismatch.FixCommands, c => c.Contains("--file release.yml") && c.Contains("npm trust github"));
+        Assert.Equal(StepState.Verified, (await RowAsync(planId, "ob-t1")).State(OnboardingStep.TrustConfigured));
+        var failed = await RowAsync(planId, "ob-t2");
+        Assert.Equal(StepState.Failed, failed.State(OnboardingStep.TrustConfigured));
+        Assert.False(failed.TrustCheck!.Matches);
+
+        // Once trust is verified, the trust script no longer lists the package.
+        var (artifacts, _) = await Service.ArtifactsAsync(planId, default);
+        var trust = Assert.Single(artifacts, a => a.Content.Contains("npm trust github"));
+        Assert.Equal(["ob-t2"], trust.Packages);
+    }
+
+    [Fact]
+    public async Task Search_PagesThroughTheRegistry_AndSaysClearlyWhenItOffersNoSearch()
+    {
+        string Page(int from, int count, int total) => "{\"objects\":[" + string.Join(",", Enumerable.Range(from, count)
+            .Select(i => $"{{\"package\":{{\"name\":\"@acme/p{i}\",\"version\":\"1.0.0\"}}}}")) + $"],\"total\":{total}}}";
+        _registry.Serve("/-/v1/search?text=scope%3Aacme&size=250&from=0", ReplayResponse.Json(Page(0, 250, 260)));
+        _registry.Serve("/-/v1/search?text=scope%3Aacme&size=250&from=250", ReplayResponse.Json(Page(250, 10, 260)));
+        _registry.Serve("/-/v1/search?text=maintainer%3Anobody&size=250&from=0", ReplayResponse.WithStatus(404));
+
+        var found = Assert.IsType<SearchResult.Page>(await Service.SearchAllAsync(SearchKind.Scope, "@acme", null, default));
+        Assert.Equal(260, found.Value.Hits.Select(h => h.Name).Distinct().Count());
+
+        var unsupported = Assert.IsType<SearchResult.Unsupported>(await Service.SearchAllAsync(SearchKind.Maintainer, "nobody", null, default));
+        Assert.Contains("does not offer search", unsupported.Message);
+        Assert.Contains("archive", unsupported.Message);
+        Assert.Empty(_registry.Unexpected);
+    }
+
+    [Fact]
+    public async Task ImportArchive_HostileArchive_ChangesNothing()
+    {
+        var planId = await NewPlanAsync(GitHub);
+        var zip = new TestArchive().Package("", "root", "\"workspaces\": [\"packages/*\"], \"private\": true").Package("../evil", "evil").ToZip();
+
+        var report = await Service.ImportArchiveAsync(planId, new MemoryStream(zip), "repo.zip", null, default);
+
+        Assert.NotNull(report.Error);
+        Assert.Contains("repo.zip was not imported", report.Error);
+        Assert.Empty((await Service.ViewAsync(planId, default))!.Rows);
+        Assert.Equal(0, await _app.Services.GetRequiredService<PackageRepository>().CountAsync(default));
+    }
+}

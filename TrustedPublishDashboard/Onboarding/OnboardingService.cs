@@ -1,0 +1,332 @@
+using TrustedPublishDashboard.Data;
+using TrustedPublishDashboard.Domain;
+using TrustedPublishDashboard.Monitoring;
+using TrustedPublishDashboard.Onboarding.Generation;
+using TrustedPublishDashboard.Onboarding.Import;
+using TrustedPublishDashboard.Onboarding.Planning;
+using TrustedPublishDashboard.Onboarding.Verification;
+using TrustedPublishDashboard.Registries;
+using TrustedPublishDashboard.Registries.Npm;
+
+namespace TrustedPublishDashboard.Onboarding;
+
+/// <summary>The outcome of an import into a plan: what was added, what was skipped and why, and the existence check.</summary>
+public sealed record PlanImportReport(
+    int Added,
+    int AlreadyInPlan,
+    IReadOnlyList<string> Imported,
+    IReadOnlyList<(string What, string Reason)> Skipped,
+    IReadOnlyList<string> Notes,
+    string? Error = null,
+    RecheckResult? Check = null)
+{
+    public static PlanImportReport Failed(string error) => new(0, 0, [], [], [], error);
+
+    public string Summary => Error ?? $"{Added} package(s) added to the plan, {AlreadyInPlan} already in it" +
+        (Skipped.Count > 0 ? $", {Skipped.Count} skipped" : "") + "." +
+        (Check is null ? "" : $" Registry check: {Check}.");
+}
+
+/// <summary>One package on the tracker: manifest, effective publisher, validation, steps, last trust check, status.</summary>
+public sealed record TrackerRow(
+    PlanMemberRow Member,
+    PublisherPlan? Publisher,
+    IReadOnlyList<PlanIssue> Issues,
+    IReadOnlyDictionary<OnboardingStep, StepRow?> Steps,
+    TrustCheckRow? TrustCheck,
+    ComplianceRow? Compliance)
+{
+    public StepState State(OnboardingStep step) => Steps.GetValueOrDefault(step)?.StateValue ?? StepState.Pending;
+
+    public bool NeedsBootstrap => Member.RegistryState == RegistryStates.Missing && State(OnboardingStep.Bootstrap) is StepState.Pending or StepState.Failed;
+
+    public int DoneCount => OnboardingSteps.All.Count(s => State(s).IsDone());
+}
+
+public sealed record PlanView(OnboardingPlanRow Plan, IReadOnlyList<PlanIssue> PlanIssues, IReadOnlyList<TrackerRow> Rows)
+{
+    public int Completed => Rows.Count(r => r.DoneCount == OnboardingSteps.All.Count);
+}
+
+/// <summary>The result of comparing a pasted trust list with the plan.</summary>
+public sealed record TrustVerificationReport(IReadOnlyList<TrustComparison> Comparisons, IReadOnlyList<string> NotInPlan, IReadOnlyList<string> Problems)
+{
+    public int Matching => Comparisons.Count(c => c.Matches);
+}
+
+/// <summary>
+/// The onboarding wizard's operations: import packages into a plan, plan the publisher, track the steps, generate
+/// the scripts and workflows, verify pasted trust lists. The pages only call this.
+/// </summary>
+public sealed class OnboardingService(
+    OnboardingPlanRepository plans,
+    PackageRepository packages,
+    ComplianceRepository compliance,
+    PollService polls,
+    NpmSearchClient search,
+    NpmRegistryLocator npmLocator)
+{
+    public const int MaxSearchPages = 40;
+
+    public static readonly ArchiveLimits ArchiveLimits = new();
+
+    /// <summary>Steps a person may set, and to what. The first OIDC publish is only ever proven by evidence.</summary>
+    public static IReadOnlyList<StepState> ManualStates(OnboardingStep step) => step switch
+    {
+        OnboardingStep.FirstOidcPublish => [],
+        OnboardingStep.Bootstrap or OnboardingStep.TokenDeleted => [StepState.Confirmed, StepState.NotNeeded, StepState.Failed, StepState.Pending],
+        _ => [StepState.Confirmed, StepState.Failed, StepState.Pending],
+    };
+
+    public async Task<(long? PlanId, string? Error)> CreatePlanAsync(string name, CancellationToken ct)
+    {
+        var trimmed = (name ?? "").Trim();
+        if (trimmed.Length == 0) return (null, "Enter a name for the plan.");
+        if (trimmed.Length > OnboardingPlanRepository.MaxPlanNameLength) return (null, $"Plan names are at most {OnboardingPlanRepository.MaxPlanNameLength} characters.");
+        var id = await plans.CreateAsync(trimmed, ct);
+        return id is null ? (null, $"A plan named \"{trimmed}\" already exists.") : (id, null);
+    }
+
+    /// <summary>Reads an uploaded repository archive, adds its publishable workspace packages and checks them on the registry.</summary>
+    public async Task<PlanImportReport> ImportArchiveAsync(long planId, Stream archive, string fileName, IProgress<string>? progress, CancellationToken ct)
+    {
+        progress?.Report($"Reading {fileName}…");
+        ArchiveSnapshot snapshot;
+        try
+        {
+            snapshot = await RepositoryArchive.ReadAsync(archive, ArchiveLimits, ct);
+        }
+        catch (ArchiveRejectedException ex)
+        {
+            return PlanImportReport.Failed($"{fileName} was not imported: {ex.Message}");
+        }
+        var discovery = WorkspaceDiscovery.Discover(snapshot);
+        var notes = new List<string>();
+        if (discovery.Sources.Count > 0) notes.Add("Workspaces from " + string.Join(", ", discovery.Sources) + ".");
+        notes.AddRange(snapshot.Warnings);
+        notes.AddRange(discovery.Problems);
+        var skipped = discovery.Skipped.Select(s => (s.Name is null ? s.Path : $"{s.Name} ({s.Path})", s.Reason)).ToList();
+        if (discovery.Packages.Count == 0)
+            return new PlanImportReport(0, 0, [], skipped, notes, $"{fileName} has no publishable package.json.");
+
+        var ids = discovery.Packages.Select(p => new PackageId(Registry.Npm, p.Name)).ToList();
+        await packages.AddAsync(ids, null, ct);
+        var inputs = new List<PlanMemberInput>();
+        foreach (var p in discovery.Packages)
+        {
+            var row = await packages.FindAsync(new PackageId(Registry.Npm, p.Name), ct);
+            if (row is null) continue;
+            inputs.Add(new PlanMemberInput(row.Id, "archive:" + Truncate(fileName, 200), p.Version, p.RepositoryUrl, p.RepositoryDirectory, p.Path));
+        }
+        return await FinishImportAsync(planId, inputs, discovery.Packages.Select(p => p.Name).ToList(), skipped, notes, progress, ct);
+    }
+
+    /// <summary>Adds pasted names (one per line, `npm:` prefix optional) and checks them on the registry.</summary>
+    public async Task<PlanImportReport> ImportNamesAsync(long planId, string text, string source, IProgress<string>? progress, CancellationToken ct)
+    {
+        var parsed = PackageSpecParser.ParseLines(text ?? "");
+        if (parsed.Count > Packages.PackageImportService.MaxLines)
+            return PlanImportReport.Failed($"Paste at most {Packages.PackageImportService.MaxLines:N0} lines at once; nothing was added.");
+        var skipped = new List<(string, string)>();
+        var valid = new List<PackageId>();
+        foreach (var line in parsed)
+        {
+            if (line.Package is not { } id) skipped.Add(($"line {line.LineNumber}: {Truncate(line.Text, 80)}", line.Error!));
+            else if (id.Registry != Registry.Npm) skipped.Add(($"line {line.LineNumber}: {id}", "onboarding plans cover npm packages today"));
+            else if (!valid.Contains(id)) valid.Add(id);
+        }
+        if (valid.Count == 0)
+            return new PlanImportReport(0, 0, [], skipped, [], parsed.Count == 0 ? "Paste at least one package name." : "No valid npm package name in the text.");
+        await packages.AddAsync(valid, null, ct);
+        var inputs = new List<PlanMemberInput>();
+        foreach (var id in valid)
+        {
+            if (await packages.FindAsync(id, ct) is { } row) inputs.Add(new PlanMemberInput(row.Id, source));
+        }
+        return await FinishImportAsync(planId, inputs, valid.Select(v => v.Name).ToList(), skipped, [], progress, ct);
+    }
+
+    /// <summary>Every page of a scope or maintainer search (bounded), or why the registry cannot answer.</summary>
+    public async Task<SearchResult> SearchAllAsync(SearchKind kind, string term, IProgress<string>? progress, CancellationToken ct)
+    {
+        var hits = new List<SearchHit>();
+        var total = 0;
+        for (var page = 0; page < MaxSearchPages; page++)
+        {
+            var result = await search.SearchAsync(kind, term, hits.Count, NpmSearchClient.MaxPageSize, ct);
+            if (result is not SearchResult.Page { Value: var p }) return hits.Count == 0 ? result : new SearchResult.Page(new SearchPage(hits, total, 0));
+            hits.AddRange(p.Hits.Where(h => hits.All(x => x.Name != h.Name)));
+            total = p.Total;
+            progress?.Report($"Searched {hits.Count} of {total} package(s)…");
+            if (p.Hits.Count == 0 || hits.Count >= total) break;
+        }
+        return new SearchResult.Page(new SearchPage(hits, total, 0));
+    }
+
+    private async Task<PlanImportReport> FinishImportAsync(long planId, IReadOnlyList<PlanMemberInput> inputs, IReadOnlyList<string> names,
+        List<(string, string)> skipped, List<string> notes, IProgress<string>? progress, CancellationToken ct)
+    {
+        var added = await plans.UpsertMembersAsync(planId, inputs, ct);
+        progress?.Report($"Checking {inputs.Count} package(s) on the registry…");
+        // The existence check decides the bootstrap step; it is an ordinary poll, so the grid learns the same facts.
+        var check = await polls.RecheckAsync(inputs.Select(i => i.PackageId).ToList(),
+            new Progress<PollProgress>(p => progress?.Report($"Checked {p.Done} of {p.Total} on the registry…")), ct);
+        return new PlanImportReport(added, inputs.Count - added, names, skipped, notes, null, check);
+    }
+
+    public async Task<RecheckResult> RecheckAsync(long planId, IProgress<PollProgress>? progress, CancellationToken ct) =>
+        await polls.RecheckAsync(await plans.PackageIdsAsync(planId, ct), progress, ct);
+
+    public async Task<IReadOnlyList<PlanIssue>> SavePublisherAsync(long planId, PublisherPlan publisher, CancellationToken ct)
+    {
+        var clean = Trimmed(publisher);
+        await plans.SavePublisherAsync(planId, clean, ct);
+        return PlanValidator.ValidatePlan(clean);
+    }
+
+    public Task SaveOverrideAsync(long planId, long packageId, PublisherOverride? value, CancellationToken ct) =>
+        plans.SaveOverrideAsync(planId, packageId, value, ct);
+
+    /// <summary>A person sets a step (with who and when); only the states <see cref="ManualStates"/> allows.</summary>
+    public async Task<string?> SetStepAsync(long planId, long packageId, OnboardingStep step, StepState state, string? reason, string actor, CancellationToken ct)
+    {
+        if (!ManualStates(step).Contains(state))
+            return step == OnboardingStep.FirstOidcPublish
+                ? "The first OIDC publish is verified from registry evidence only: publish from CI, then re-check."
+                : $"{step.Title()} cannot be set to {state.Code()} by hand.";
+        if (state == StepState.Failed && string.IsNullOrWhiteSpace(reason)) return "Say why the step failed.";
+        var note = state switch
+        {
+            StepState.Confirmed when step == OnboardingStep.OidcOnly =>
+                "Confirmed by a person: npm offers no way to read the \"require 2FA and disallow tokens\" setting back.",
+            StepState.Confirmed => "Confirmed by a person.",
+            StepState.NotNeeded => "Marked not needed by a person.",
+            StepState.Failed => reason!.Trim(),
+            _ => null,
+        };
+        await plans.SetStepAsync(planId, packageId, step, state, note, state == StepState.Pending ? null : actor, DateTimeOffset.UtcNow, ct);
+        return null;
+    }
+
+    public async Task<PlanView?> ViewAsync(long planId, CancellationToken ct)
+    {
+        if (await plans.GetAsync(planId, ct) is not { } plan) return null;
+        var members = await plans.MembersAsync(planId, ct);
+        var steps = (await plans.StepsAsync(planId, ct)).ToLookup(s => s.PackageId);
+        var checks = (await plans.TrustChecksAsync(planId, ct)).ToDictionary(c => c.PackageId);
+        var grid = (await compliance.QueryAsync(new ComplianceQuery(PlanId: planId, Take: 100_000), ct)).Items.ToDictionary(r => r.Id);
+        var publisher = plan.Publisher;
+        var rows = members.Select(m =>
+        {
+            var effective = publisher?.With(m.Override);
+            var issues = effective is null ? [] : PlanValidator.ValidatePackage(effective, m.ToPlanned());
+            var byStep = OnboardingSteps.All.ToDictionary(s => s, s => steps[m.PackageId].FirstOrDefault(x => x.Step == s.Code()));
+            return new TrackerRow(m, effective, issues, byStep, checks.GetValueOrDefault(m.PackageId), grid.GetValueOrDefault(m.PackageId));
+        }).ToList();
+        return new PlanView(plan, publisher is null ? [] : PlanValidator.ValidatePlan(publisher), rows);
+    }
+
+    /// <summary>
+    /// Compares pasted `npm trust list --json` output with the plan, field by field. A match verifies "trust
+    /// configured"; a mismatch fails it with the difference (the fix commands are in the stored comparison).
+    /// </summary>
+    public async Task<TrustVerificationReport> VerifyTrustListAsync(long planId, string text, string? defaultPackage, CancellationToken ct)
+    {
+        var view = await ViewAsync(planId, ct);
+        if (view is null) return new TrustVerificationReport([], [], ["The plan no longer exists."]);
+        if (view.Plan.Publisher is null) return new TrustVerificationReport([], [], ["Choose the plan's publisher first: there is nothing to compare with."]);
+        var parsed = TrustListParser.Parse(text ?? "", defaultPackage);
+        var byName = view.Rows.ToDictionary(r => r.Member.Name, StringComparer.Ordinal);
+        var comparisons = new List<TrustComparison>();
+        var notInPlan = new List<string>();
+        var now = DateTimeOffset.UtcNow;
+        foreach (var (package, configurations) in parsed.ByPackage)
+        {
+            if (!byName.TryGetValue(package, out var row) || row.Publisher is null)
+            {
+                notInPlan.Add(package);
+                continue;
+            }
+            var comparison = TrustComparer.Compare(package, row.Publisher, configurations);
+            comparisons.Add(comparison);
+            await plans.SaveTrustCheckAsync(planId, row.Member.PackageId, comparison.Matches, comparison.Summary, OnboardingJson.Write(comparison), now, ct);
+            var verdict = comparison.Matches
+                ? new StepVerdict(StepState.Verified, "Verified from a pasted trust list: " + comparison.Summary)
+                : new StepVerdict(StepState.Failed, comparison.Summary);
+            await plans.SetStepAsync(planId, row.Member.PackageId, OnboardingStep.TrustConfigured, verdict.State, verdict.Note, null, now, ct);
+        }
+        return new TrustVerificationReport(comparisons.OrderBy(c => c.Package, StringComparer.Ordinal).ToList(), notInPlan, parsed.Problems);
+    }
+
+    /// <summary>The scripts and workflow files the plan needs now, each for exactly the packages that need it.</summary>
+    public async Task<(IReadOnlyList<GeneratedArtifact> Artifacts, IReadOnlyList<string> Notes)> ArtifactsAsync(long planId, CancellationToken ct)
+    {
+        var view = await ViewAsync(planId, ct);
+        var notes = new List<string>();
+        if (view is null) return ([], ["The plan no longer exists."]);
+        if (view.Rows.Count == 0) return ([], ["Import packages into the plan first."]);
+        if (view.Plan.Publisher is not { } publisher) return ([], ["Choose the plan's publisher first."]);
+        if (view.PlanIssues.Any(i => i.Severity == PlanIssueSeverity.Error))
+            return ([], ["Fix the publisher's errors first: " + string.Join(" ", view.PlanIssues.Where(i => i.Severity == PlanIssueSeverity.Error).Select(i => i.Message))]);
+
+        Uri registry;
+        try
+        {
+            registry = await npmLocator.GetBaseUrlAsync(ct);
+        }
+        catch (RegistryConfigurationException ex)
+        {
+            return ([], [ex.Message]);
+        }
+        var registryUrl = registry.ToString();
+        var artifacts = new List<GeneratedArtifact>();
+        var unchecked_ = view.Rows.Where(r => r.Member.RegistryState is RegistryStates.Unchecked or RegistryStates.Error).Select(r => r.Member.Name).ToList();
+        if (unchecked_.Count > 0)
+            notes.Add($"{unchecked_.Count} package(s) could not be checked on the registry yet ({string.Join(", ", unchecked_.Take(5))}{(unchecked_.Count > 5 ? ", …" : "")}): re-check before bootstrapping.");
+
+        var bootstrap = view.Rows.Where(r => r.NeedsBootstrap).Select(r => r.Member.ToPlanned()).ToList();
+        Add(ScriptGenerator.Bootstrap(bootstrap, registryUrl));
+        var trust = view.Rows.Where(r => r.State(OnboardingStep.TrustConfigured) is not (StepState.Verified or StepState.Confirmed or StepState.NotNeeded) && r.Publisher is not null)
+            .Select(r => (r.Member.ToPlanned(), r.Publisher!)).ToList();
+        Add(ScriptGenerator.Trust(trust));
+        var oidcOnly = view.Rows.Where(r => !r.State(OnboardingStep.OidcOnly).IsDone()).Select(r => r.Member.Name).ToList();
+        Add(ScriptGenerator.RequireOidcOnly(oidcOnly));
+        Add(ScriptGenerator.CollectTrustLists(view.Rows.Select(r => r.Member.Name).ToList()));
+        var names = view.Rows.Select(r => r.Member.Name).ToList();
+        switch (publisher.Provider)
+        {
+            case Provider.GitHub:
+                Add(WorkflowGenerator.GitHubActions(publisher, names));
+                break;
+            case Provider.GitLab:
+                Add(WorkflowGenerator.GitLabCi(publisher, registryUrl, names));
+                break;
+            default:
+                notes.Add($"No workflow is generated for {publisher.Provider.DisplayName()} yet: publish with `circleci run oidc get` and npm ≥ 11.11 (no provenance).");
+                break;
+        }
+        if (view.Rows.Any(r => r.Publisher is { } p && p != publisher))
+            notes.Add("Some packages override the plan's publisher: the workflow file is generated for the plan's publisher only.");
+        return (artifacts, notes);
+
+        void Add(GeneratedArtifact? artifact)
+        {
+            if (artifact is not null) artifacts.Add(artifact);
+        }
+    }
+
+    /// <summary>A stable key for an artefact's download link.</summary>
+    public static string Key(GeneratedArtifact artifact) =>
+        new string(artifact.FileName.Select(c => char.IsAsciiLetterOrDigit(c) ? char.ToLowerInvariant(c) : '-').ToArray()).Trim('-');
+
+    private static PublisherPlan Trimmed(PublisherPlan p) => p with
+    {
+        Owner = T(p.Owner), Repository = T(p.Repository), WorkflowFile = T(p.WorkflowFile), Environment = T(p.Environment),
+        ProjectPath = T(p.ProjectPath), CiFile = T(p.CiFile), OrgId = T(p.OrgId), ProjectId = T(p.ProjectId),
+        PipelineDefinitionIds = T(p.PipelineDefinitionIds), VcsOrigin = T(p.VcsOrigin),
+    };
+
+    private static string? T(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max] + "…";
+}
