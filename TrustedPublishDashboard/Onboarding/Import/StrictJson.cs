@@ -31,10 +31,11 @@ internal static class StrictJson
         {
             return (null, $"{fileName} is not valid JSON: {ex.Message}");
         }
-        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        var kind = document.RootElement.ValueKind;
+        if (kind != JsonValueKind.Object)
         {
             document.Dispose();
-            return (null, $"{fileName} must be a JSON object, not {Describe(document.RootElement.ValueKind)}");
+            return (null, $"{fileName} must be a JSON object, not {Describe(kind)}");
         }
         return (document, null);
     }
