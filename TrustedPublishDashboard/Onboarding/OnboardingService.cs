@@ -105,7 +105,7 @@ public sealed class OnboardingService(
         if (discovery.Sources.Count > 0) notes.Add("Workspaces from " + string.Join(", ", discovery.Sources) + ".");
         notes.AddRange(snapshot.Warnings);
         notes.AddRange(discovery.Problems);
-        var skipped = discovery.Skipped.Select(s => (s.Name is null ? s.Path : $"{s.Name} ({s.Path})", s.Reason)).ToList();
+        var skipped = discovery.Skipped.Select(s => (s.Name is null ? Where(s.Path) : $"{s.Name} ({Where(s.Path)})", s.Reason)).ToList();
         if (discovery.Packages.Count == 0)
             return new PlanImportReport(0, 0, [], skipped, notes, $"{fileName} has no publishable package.json.");
 
@@ -235,6 +235,8 @@ public sealed class OnboardingService(
         var view = await ViewAsync(planId, ct);
         if (view is null) return new TrustVerificationReport([], [], ["The plan no longer exists."]);
         if (view.Plan.Publisher is null) return new TrustVerificationReport([], [], ["Choose the plan's publisher first: there is nothing to compare with."]);
+        if (view.PlanIssues.Any(i => i.Severity == PlanIssueSeverity.Error))
+            return new TrustVerificationReport([], [], ["Fix the publisher's errors on the Publisher tab first: the comparison needs a complete publisher."]);
         var parsed = TrustListParser.Parse(text ?? "", defaultPackage);
         var byName = view.Rows.ToDictionary(r => r.Member.Name, StringComparer.Ordinal);
         var comparisons = new List<TrustComparison>();
@@ -327,6 +329,8 @@ public sealed class OnboardingService(
     };
 
     private static string? T(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static string Where(string path) => path.Length == 0 ? "repository root" : path;
 
     private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max] + "…";
 }

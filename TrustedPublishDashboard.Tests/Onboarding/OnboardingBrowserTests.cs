@@ -1,0 +1,121 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using TrustedPublishDashboard.Tests.Infrastructure;
+using TrustedPublishDashboard.Tests.Registries.Npm;
+using static Microsoft.Playwright.Assertions;
+
+namespace TrustedPublishDashboard.Tests.Onboarding;
+
+/// <summary>The onboarding wizard in a real browser, against the local replay registry.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class OnboardingBrowserTests(BrowserFixture fixture)
+{
+    private static readonly Provenance Release = new("acme/widgets", ".github/workflows/release.yml", "refs/tags/v2.0.0", "release");
+
+    private static string Repo(string dir) => $"\"repository\": {{ \"type\": \"git\", \"url\": \"git+https://github.com/acme/widgets.git\", \"directory\": \"{dir}\" }}";
+
+    private static ILocator Step(IPage page, string package, string step) =>
+        page.Locator($"[data-testid=tracker-row][data-package='{package}'] [data-testid=step][data-step={step}]");
+
+    [Fact]
+    public async Task Wizard_UploadMonorepo_Plan_Track_DownloadTrustScript_VerifyTrustList_ThenPollingVerifiesTheLastStep()
+    {
+        // Five workspace packages: one private, one not published yet, three published with tokens.
+        string[] published = ["@wz/one", "@wz/two", "@wz/three"];
+        foreach (var name in published)
+            new PackumentBuilder(name).Add("1.0.0", 1, new Publish.Token("alice")).Latest("1.0.0").ServeOn(fixture.Registry);
+        fixture.Registry.Serve("/" + PackumentBuilder.Escape("@wz/fresh"), ReplayResponse.WithStatus(404));
+        var archive = new TestArchive()
+            .Package("widgets-0123abc", "widgets-root", "\"private\": true, \"workspaces\": [\"packages/*\"]")
+            .Package("widgets-0123abc/packages/one", "@wz/one", Repo("packages/one"))
+            .Package("widgets-0123abc/packages/two", "@wz/two", Repo("packages/two"))
+            .Package("widgets-0123abc/packages/three", "@wz/three", Repo("packages/three"))
+            .Package("widgets-0123abc/packages/fresh", "@wz/fresh", Repo("packages/fresh"))
+            .Package("widgets-0123abc/packages/internal", "@wz/internal", "\"private\": true")
+            .ToTarGz();
+
+        var page = await fixture.OpenAsync("onboarding");
+        await page.GetByTestId("new-plan-name").FillAsync("Widgets monorepo");
+        await page.GetByTestId("create-plan").ClickAsync();
+        await Expect(page.GetByTestId("plan-title")).ToHaveTextAsync("Widgets monorepo");
+        await BrowserFixture.WaitInteractiveAsync(page);
+
+        // 1. Import: the archive's workspaces, the private package skipped and said so, the existence check done.
+        await page.GetByTestId("archive-input").SetInputFilesAsync(new FilePayload { Name = "widgets.tar.gz", MimeType = "application/gzip", Buffer = archive });
+        await Expect(page.GetByTestId("plan-import-summary")).ToContainTextAsync("4 package(s) added");
+        var skipped = page.GetByTestId("plan-import-skipped").Filter(new() { HasText = "@wz/internal" });
+        await Expect(skipped).ToContainTextAsync("private");
+
+        // 2. Publisher, entered once.
+        await page.GetByText("2 · Publisher").ClickAsync();
+        await page.GetByTestId("pub-owner").FillAsync("acme");
+        await page.GetByTestId("pub-repository").FillAsync("widgets");
+        await page.GetByTestId("pub-workflow").FillAsync("release.yml");
+        await page.GetByTestId("save-publisher").ClickAsync();
+        await Expect(page.GetByTestId("publisher-saved")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("package-issues-none")).ToBeVisibleAsync();
+
+        // 3. Tracker: bootstrap needed for exactly the unpublished package.
+        await page.GetByText("3 · Tracker").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("tab=tracker"));
+        await Expect(page.GetByTestId("tracker-row")).ToHaveCountAsync(4);
+        await Expect(page.Locator("[data-testid=step][data-step=bootstrap][data-state=pending]")).ToHaveCountAsync(1);
+        await Expect(Step(page, "@wz/fresh", "bootstrap")).ToHaveAttributeAsync("data-state", "pending");
+        await Expect(Step(page, "@wz/one", "bootstrap")).ToHaveAttributeAsync("data-state", "not-needed");
+        await Expect(page.GetByTestId("bootstrap-needed")).ToHaveTextAsync("1");
+
+        // 4. Scripts: download the trust script.
+        await page.GetByText("4 · Scripts & workflow").ClickAsync();
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("download-configure-trust-sh").ClickAsync());
+        Assert.Equal("configure-trust.sh", download.SuggestedFilename);
+        var script = await File.ReadAllTextAsync((await download.PathAsync())!);
+        foreach (var name in new[] { "@wz/one", "@wz/two", "@wz/three", "@wz/fresh" })
+            Assert.Contains($"npm trust github '{name}' --file release.yml --repo acme/widgets --allow-publish -y", script);
+        Assert.DoesNotContain("@wz/internal", script);
+        Assert.Contains("sleep 2", script);
+        await Expect(page.Locator("[data-testid=artifact][data-key=bootstrap-placeholders-sh]")).ToContainTextAsync("For 1 package(s): @wz/fresh");
+
+        // 5. Verify: a pasted trust list with one mismatching workflow file.
+        await page.GetByText("5 · Verify trust").ClickAsync();
+        var lines = published.Select(n => Line(n, n == "@wz/two" ? "publish.yml" : "release.yml"));
+        await page.GetByTestId("trust-paste").FillAsync(string.Join("\n", lines));
+        await page.GetByTestId("trust-compare").ClickAsync();
+        await Expect(page.GetByTestId("trust-report-summary")).ToHaveTextAsync("2 of 3 configuration(s) match the plan.");
+        var mismatch = page.Locator("[data-testid=trust-result][data-matches=false]");
+        await Expect(mismatch).ToHaveCountAsync(1);
+        await Expect(mismatch).ToHaveAttributeAsync("data-package", "@wz/two");
+        await Expect(mismatch.Locator("[data-testid=trust-field][data-matches=false]")).ToContainTextAsync("publish.yml");
+        await Expect(mismatch.GetByTestId("trust-fix")).ToContainTextAsync("npm trust github '@wz/two' --file release.yml");
+        await BrowserFixture.ScreenshotAsync(page, "onboarding-verify");
+
+        // The registry starts serving trusted versions for two packages; a re-check verifies their last step by itself.
+        foreach (var (name, i) in new[] { ("@wz/one", 1), ("@wz/three", 2) })
+            new PackumentBuilder(name).Add("1.0.0", 1, new Publish.Token("alice")).Add("2.0.0", 20, new Publish.Trusted($"oidc:{i}"), Release).Latest("2.0.0").ServeOn(fixture.Registry);
+        await page.GetByText("3 · Tracker").ClickAsync();
+        await Expect(Step(page, "@wz/two", "trust-configured")).ToHaveAttributeAsync("data-state", "failed");
+        await page.GetByTestId("plan-recheck").ClickAsync();
+
+        await Expect(Step(page, "@wz/one", "first-oidc-publish")).ToHaveAttributeAsync("data-state", "verified");
+        await Expect(Step(page, "@wz/three", "first-oidc-publish")).ToHaveAttributeAsync("data-state", "verified");
+        await Expect(Step(page, "@wz/two", "first-oidc-publish")).ToHaveAttributeAsync("data-state", "pending");
+        await Expect(Step(page, "@wz/fresh", "first-oidc-publish")).ToHaveAttributeAsync("data-state", "pending");
+        await BrowserFixture.ScreenshotAsync(page, "onboarding-tracker");
+
+        // OIDC-only is a person's confirmation; the page says why.
+        await Step(page, "@wz/one", "oidc-only").ClickAsync();
+        await Expect(page.GetByTestId("oidc-only-note")).ToContainTextAsync("no way to read");
+        await page.GetByTestId("step-set-confirmed").ClickAsync();
+        await Expect(Step(page, "@wz/one", "oidc-only")).ToHaveAttributeAsync("data-state", "confirmed");
+        await Expect(page.GetByTestId("step-actor")).ToContainTextAsync("By ");
+
+        // Nothing is lost when the browser closes: a fresh page shows the same tracker.
+        await page.Context.CloseAsync();
+        var again = await fixture.OpenAsync(new Uri(page.Url).PathAndQuery.TrimStart('/'));
+        await Expect(Step(again, "@wz/one", "oidc-only")).ToHaveAttributeAsync("data-state", "confirmed");
+        await Expect(Step(again, "@wz/one", "first-oidc-publish")).ToHaveAttributeAsync("data-state", "verified");
+        await again.Context.CloseAsync();
+    }
+
+    private static string Line(string package, string file) =>
+        $$$"""{"package":"{{{package}}}","trust":[{"id":"id-{{{package}}}","type":"github","claims":{"repository":"acme/widgets","workflow_ref":{"file":"{{{file}}}"}},"permissions":["createPackage"]}]}""";
+}
