@@ -107,13 +107,14 @@ public sealed class GridBrowserTests(BrowserFixture fixture)
         await page.GetByTestId("select-row").Nth(1).ClickAsync();
         await Expect(page.GetByTestId("selected-count")).ToHaveTextAsync("2");
 
+        await page.GetByTestId("bulk-plan").FillAsync("Grid plan");
         await page.GetByTestId("bulk-onboard").ClickAsync();
-        await Expect(page.GetByText("Added to the onboarding plan")).ToBeVisibleAsync();
-        await page.GotoAsync("onboarding");
-        await BrowserFixture.WaitInteractiveAsync(page);
 
-        var plan = page.GetByTestId("plan").Filter(new() { Has = page.GetByTestId("plan-name").Filter(new() { HasText = "Onboarding plan" }) });
-        await Expect(plan.GetByTestId("plan-package").Filter(new() { HasTextRegex = new Regex("onboard-[ab]") })).ToHaveCountAsync(2);
+        // Lands on the plan's tracker, which already knows from stored evidence that both packages exist.
+        await Expect(page).ToHaveURLAsync(new Regex(@"onboarding/\d+\?tab=tracker"));
+        await Expect(page.GetByTestId("plan-title")).ToHaveTextAsync("Grid plan");
+        await Expect(page.GetByTestId("tracker-row")).ToHaveCountAsync(2);
+        await Expect(page.Locator("[data-testid=step][data-step=bootstrap][data-state=not-needed]")).ToHaveCountAsync(2);
         await page.Context.CloseAsync();
     }
 

@@ -63,6 +63,8 @@ public sealed class OnboardingService(
     PackageRepository packages,
     ComplianceRepository compliance,
     PollService polls,
+    EvidenceRepository evidence,
+    OnboardingVerifier verifier,
     NpmSearchClient search,
     NpmRegistryLocator npmLocator)
 {
@@ -85,6 +87,24 @@ public sealed class OnboardingService(
         if (trimmed.Length > OnboardingPlanRepository.MaxPlanNameLength) return (null, $"Plan names are at most {OnboardingPlanRepository.MaxPlanNameLength} characters.");
         var id = await plans.CreateAsync(trimmed, ct);
         return id is null ? (null, $"A plan named \"{trimmed}\" already exists.") : (id, null);
+    }
+
+    /// <summary>
+    /// The grid's bulk "add to an onboarding plan": adds the packages (the plan is created if new) and lets the tracker
+    /// read the evidence already stored for them, so existence and any trusted publish show without waiting for a poll.
+    /// </summary>
+    public async Task<(long PlanId, int Added)> AddFromGridAsync(string planName, IReadOnlyCollection<long> packageIds, CancellationToken ct)
+    {
+        var name = string.IsNullOrWhiteSpace(planName) ? OnboardingPlanRepository.DefaultPlanName : planName.Trim();
+        if (name.Length > OnboardingPlanRepository.MaxPlanNameLength) name = name[..OnboardingPlanRepository.MaxPlanNameLength];
+        var (planId, added) = await plans.AddAsync(name, packageIds, ct);
+        var now = DateTimeOffset.UtcNow;
+        foreach (var row in await packages.ListByRegistryAsync(Registry.Npm, packageIds, ct))
+        {
+            var history = await evidence.LoadHistoryAsync(row.PackageId, row.Id, ct);
+            if (history.Versions.Count > 0) await verifier.ObserveAsync(row.Id, history, now, ct);
+        }
+        return (planId, added);
     }
 
     /// <summary>Reads an uploaded repository archive, adds its publishable workspace packages and checks them on the registry.</summary>
