@@ -122,7 +122,7 @@ public static class ScriptGenerator
             if (directory.Length > 0) repository["directory"] = directory;
             manifest["repository"] = repository;
         }
-        return JsonSerializer.Serialize(manifest, new JsonSerializerOptions { WriteIndented = true }).ReplaceLineEndings("\n");
+        return JsonSerializer.Serialize(manifest, new JsonSerializerOptions(PlanValidator.ReadableJson) { WriteIndented = true }).ReplaceLineEndings("\n");
     }
 
     private static string PlaceholderReadme(string name) => string.Join('\n',
@@ -281,7 +281,7 @@ public static class ScriptGenerator
         s.Line("  printf '{\"package\":%s,\"trust\":%s}\\n' \"$name_json\" \"$out\"");
         s.Line("}");
         s.Line();
-        foreach (var name in packages) s.Line($"collect {ShellQuote(name)} {ShellQuote(JsonSerializer.Serialize(name))}");
+        foreach (var name in packages) s.Line($"collect {ShellQuote(name)} {ShellQuote(PlanValidator.JsonString(name))}");
         return new GeneratedArtifact("collect-trust-lists.sh", ShellMediaType, s.ToString(), "Collect trust lists",
             $"Prints npm trust list --json for {Count(packages.Count)} as JSON lines to paste into the dashboard.", packages.ToList());
     }

@@ -75,6 +75,7 @@ public static class WorkflowGenerator
         y.Line("      - run: npm ci");
         y.Line("      # Publishes every workspace package (npm skips private ones). npm finds the OIDC token itself; provenance is");
         y.Line("      # added automatically for public repositories. Do not add NODE_AUTH_TOKEN or an .npmrc token: it would be used instead.");
+        y.Line("      # A repository without workspaces publishes its one package with: npm publish --access public");
         y.Line($"      - run: {PublishCommand}");
         return new GeneratedArtifact($".github/workflows/{file}", YamlMediaType, y.ToString(), "GitHub Actions publish workflow",
             $"Commit as .github/workflows/{file} (the name the trusted publisher names) and publish a GitHub release to publish.", packages.ToList());
@@ -117,6 +118,7 @@ public static class WorkflowGenerator
         y.Line($"    - {NpmUpgrade}");
         y.Line("    - npm ci");
         y.Line("    # Publishes every workspace package (npm skips private ones). Do not add an npm token variable: it would be used instead of OIDC.");
+        y.Line("    # A project without workspaces publishes its one package with: npm publish --access public");
         y.Line($"    - {PublishCommand}");
         return new GeneratedArtifact(file, YamlMediaType, y.ToString(), "GitLab CI publish job",
             $"Commit as {file} (the file the trusted publisher names) and push a tag to publish.", packages.ToList());

@@ -154,7 +154,8 @@ public static partial class PlanValidator
     public static PlanIssue? CircleCiProjectIdRequired(PublisherPlan p) => Required(p, Provider.CircleCI, p.ProjectId, nameof(PublisherPlan.ProjectId), PlanIssueCodes.ProjectIdMissing,
         "The CircleCI project id is missing.", "copy the Project ID from CircleCI Project Settings → Overview");
 
-    public static PlanIssue? CircleCiPipelineDefinitionIdsRequired(PublisherPlan p) => Required(p, Provider.CircleCI, p.PipelineDefinitionIds, nameof(PublisherPlan.PipelineDefinitionIds),
+    public static PlanIssue? CircleCiPipelineDefinitionIdsRequired(PublisherPlan p) => Required(p, Provider.CircleCI,
+        SplitIds(p.PipelineDefinitionIds).Count == 0 ? null : p.PipelineDefinitionIds, nameof(PublisherPlan.PipelineDefinitionIds),
         PlanIssueCodes.PipelineDefinitionIdsMissing, "No CircleCI pipeline definition id is given: npm needs at least one.",
         "copy the pipeline definition id(s) from CircleCI Project Settings → Project Setup; separate several with commas");
 
@@ -281,9 +282,9 @@ public static partial class PlanValidator
         if (p.Provider != Provider.CircleCI || string.IsNullOrWhiteSpace(p.PipelineDefinitionIds)) return null;
         var ids = SplitIds(p.PipelineDefinitionIds);
         var bad = ids.Where(id => !UuidPattern().IsMatch(id)).ToList();
-        if (ids.Count > 0 && bad.Count == 0) return null;
+        if (bad.Count == 0) return null;
         return new PlanIssue(PlanIssueCodes.PipelineDefinitionIdInvalid, nameof(PublisherPlan.PipelineDefinitionIds),
-            bad.Count > 0 ? $"Not a pipeline definition id (a UUID): {string.Join(", ", bad.Select(b => $"\"{b}\""))}." : "No pipeline definition id is given.",
+            $"Not a pipeline definition id (a UUID): {string.Join(", ", bad.Select(b => $"\"{b}\""))}.",
             "enter one or more pipeline definition ids (UUIDs) separated by commas", PlanIssueSeverity.Error);
     }
 
@@ -340,11 +341,18 @@ public static partial class PlanValidator
     public static string RepositorySnippet(RepositoryRef expected, PlannedPackage package)
     {
         var directory = NormalizeDirectory(package.WorkspacePath ?? package.RepositoryDirectory);
-        var url = System.Text.Json.JsonSerializer.Serialize(expected.CanonicalUrl);
+        var url = JsonString(expected.CanonicalUrl);
         return string.IsNullOrEmpty(directory)
             ? $"\"repository\": {{\"type\": \"git\", \"url\": {url}}}"
-            : $"\"repository\": {{\"type\": \"git\", \"url\": {url}, \"directory\": {System.Text.Json.JsonSerializer.Serialize(directory)}}}";
+            : $"\"repository\": {{\"type\": \"git\", \"url\": {url}, \"directory\": {JsonString(directory)}}}";
     }
+
+    /// <summary>A JSON string as a person would type it in package.json ('+' and non-ASCII letters not escaped).</summary>
+    public static string JsonString(string value) => System.Text.Json.JsonSerializer.Serialize(value, ReadableJson);
+
+    /// <summary>JSON for files people read (package.json snippets, placeholder manifests); never embedded in HTML.</summary>
+    public static System.Text.Json.JsonSerializerOptions ReadableJson { get; } =
+        new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private static string RepositoryFix(RepositoryRef expected, PlannedPackage package) => $"set in package.json: {RepositorySnippet(expected, package)}";
 

@@ -379,24 +379,30 @@ public static class TrustListParser
         {
             return $"Line {line}: the JSON is nested deeper than {MaxDepth} levels and was ignored.";
         }
-        var end = AbsolutePosition(bytes, offset, ex);
-        var lastContent = bytes.Length;
-        while (lastContent > 0 && IsWhitespace(bytes[lastContent - 1])) lastContent--;
-        if (end >= lastContent - 1 && NextDocumentStart(bytes, offset) >= bytes.Length)
+        if (EndsMidValue(bytes.AsSpan(offset)))
         {
             return $"Line {line}: the JSON ends before it is complete (was the paste cut off?); the incomplete part was ignored.";
         }
         return $"Line {line}: not valid JSON, ignored up to the next line that starts with {{ or [ ({reason}).";
     }
 
-    private static int AbsolutePosition(byte[] bytes, int offset, JsonException ex)
+    /// <summary>Whether the document is valid as far as it goes and only lacks its end (a cut-off paste), rather than malformed.</summary>
+    private static bool EndsMidValue(ReadOnlySpan<byte> document)
     {
-        var position = offset;
-        for (var lines = ex.LineNumber ?? 0; lines > 0 && position < bytes.Length; position++)
+        try
         {
-            if (bytes[position] == (byte)'\n') lines--;
+            var reader = new Utf8JsonReader(document, isFinalBlock: false, new JsonReaderState(new JsonReaderOptions { MaxDepth = MaxDepth, CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }));
+            while (reader.Read())
+            {
+                // The first value completed: whatever is wrong comes after it, so it is not a cut-off value.
+                if (reader.CurrentDepth == 0 && reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray)) return false;
+            }
+            return true;
         }
-        return position + (int)(ex.BytePositionInLine ?? 0);
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 
     /// <summary>After a broken document: the next line (after the one it started on) that starts with `{` or `[`.</summary>
