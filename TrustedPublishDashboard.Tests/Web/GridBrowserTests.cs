@@ -107,7 +107,7 @@ public sealed class GridBrowserTests(BrowserFixture fixture)
         await page.GetByTestId("select-row").Nth(1).ClickAsync();
         await Expect(page.GetByTestId("selected-count")).ToHaveTextAsync("2");
 
-        await page.GetByTestId("bulk-plan").FillAsync("Grid plan");
+        await page.Locator("[data-testid=bulk-plan] input, input[data-testid=bulk-plan]").FillAsync("Grid plan");
         await page.GetByTestId("bulk-onboard").ClickAsync();
 
         // Lands on the plan's tracker, which already knows from stored evidence that both packages exist.
