@@ -14,6 +14,8 @@ need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v curl >/dev/null 2>&1 || need_apt+=(curl)
 fc-list 2>/dev/null | grep -qi liberation || need_apt+=(fonts-liberation)
+# A real SMTP server on loopback for the email channel's tests.
+/usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || need_apt+=(python3-aiosmtpd)
 if [ ${#need_apt[@]} -gt 0 ]; then
   say "Installing ${need_apt[*]} (Debian packages)"
   sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
