@@ -90,6 +90,7 @@ public sealed class Program
             .AddDashboardJobs()
             .AddDashboardAuth(authMode)
             .AddDashboardOnboarding()
+            .AddDashboardAlerts()
             .AddDashboardWeb();
 
         var app = builder.Build();

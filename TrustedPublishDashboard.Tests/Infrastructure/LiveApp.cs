@@ -12,11 +12,14 @@ namespace TrustedPublishDashboard.Tests.Infrastructure;
 /// </summary>
 public sealed class LiveApp : IAsyncDisposable
 {
-    private LiveApp(WebApplication app, TempDatabase database, Uri baseUrl)
+    private readonly bool _ownsDatabase;
+
+    private LiveApp(WebApplication app, TempDatabase database, Uri baseUrl, bool ownsDatabase)
     {
         App = app;
         Database = database;
         BaseUrl = baseUrl;
+        _ownsDatabase = ownsDatabase;
     }
 
     public WebApplication App { get; }
@@ -27,9 +30,12 @@ public sealed class LiveApp : IAsyncDisposable
 
     public IServiceProvider Services => App.Services;
 
-    public static async Task<LiveApp> StartAsync(params string[] extraArgs)
+    public static Task<LiveApp> StartAsync(params string[] extraArgs) => StartAsync(null, extraArgs);
+
+    /// <summary>Starts the app on an existing database (a restart after a simulated crash); the caller keeps the database.</summary>
+    public static async Task<LiveApp> StartAsync(TempDatabase? existing, params string[] extraArgs)
     {
-        var database = new TempDatabase();
+        var database = existing ?? new TempDatabase();
         string[] args =
         [
             "--urls", "http://127.0.0.1:0",
@@ -40,13 +46,13 @@ public sealed class LiveApp : IAsyncDisposable
         var app = Program.Build(args);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return new LiveApp(app, database, new Uri(address.TrimEnd('/') + "/"));
+        return new LiveApp(app, database, new Uri(address.TrimEnd('/') + "/"), existing is null);
     }
 
     public async ValueTask DisposeAsync()
     {
         await App.StopAsync();
         await App.DisposeAsync();
-        await Database.DisposeAsync();
+        if (_ownsDatabase) await Database.DisposeAsync();
     }
 }

@@ -9,7 +9,13 @@ namespace TrustedPublishDashboard.Data;
 
 /// <summary>What is stored about a package between polls: validators for conditional requests and what attestations said.</summary>
 public sealed record StoredPackageState(string? ETag, string? LastModified, string? LatestVersion, int PendingAttestations,
-    IReadOnlyDictionary<string, AttestationReading> KnownAttestations);
+    IReadOnlyDictionary<string, AttestationReading> KnownAttestations)
+{
+    /// <summary>The maintainers stored by the last successful fetch (null: none stored yet).</summary>
+    public IReadOnlyList<Maintainer>? Maintainers { get; init; }
+    public int ConsecutiveFailures { get; init; }
+    public DateTimeOffset? SucceededAt { get; init; }
+}
 
 public sealed record PackageEvidenceRow
 {
@@ -42,7 +48,9 @@ public sealed class EvidenceRepository(IDbConnectionFactory connections)
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private const string SelectState = """
-        SELECT etag AS ETag, last_modified AS LastModified, latest_version AS LatestVersion FROM package_evidence WHERE package_id = @PackageId
+        SELECT etag AS ETag, last_modified AS LastModified, latest_version AS LatestVersion, maintainers AS Maintainers,
+               consecutive_failures AS ConsecutiveFailures, succeeded_at AS SucceededAt, checked_at AS CheckedAt
+        FROM package_evidence WHERE package_id = @PackageId
         """;
 
     private const string SelectVersions = """
@@ -126,7 +134,12 @@ public sealed class EvidenceRepository(IDbConnectionFactory connections)
                 case "error": known[v.Version] = new AttestationReading(null, v.EvidenceError); break;
             }
         }
-        return new StoredPackageState(state?.ETag, state?.LastModified, state?.LatestVersion, versions.Count(v => v.AttestationState == "pending"), known);
+        return new StoredPackageState(state?.ETag, state?.LastModified, state?.LatestVersion, versions.Count(v => v.AttestationState == "pending"), known)
+        {
+            Maintainers = state?.Maintainers is { Length: > 0 } json ? JsonSerializer.Deserialize<List<Maintainer>>(json, Json) : null,
+            ConsecutiveFailures = (int)(state?.ConsecutiveFailures ?? 0),
+            SucceededAt = DbTime.ParseOrNull(state?.SucceededAt),
+        };
     }
 
     /// <summary>The stored history (as of the last successful fetch), for re-evaluation and the detail page.</summary>
@@ -160,7 +173,9 @@ public sealed class EvidenceRepository(IDbConnectionFactory connections)
     }
 
     /// <summary>Stores a successful fetch: versions, new attestations, findings and status, all or nothing.</summary>
-    public async Task SaveFetchedAsync(long packageId, RegistryFetch.Fetched fetch, PackageEvaluation evaluation, DateTimeOffset now, CancellationToken ct)
+    /// <param name="alerts">Alerts the new evidence raises: written in the same transaction (the outbox).</param>
+    public async Task SaveFetchedAsync(long packageId, RegistryFetch.Fetched fetch, PackageEvaluation evaluation, DateTimeOffset now, CancellationToken ct,
+        IReadOnlyList<AlertCandidate>? alerts = null)
     {
         var readings = fetch.NewAttestations.ToDictionary(a => a.Version, a => a.Reading, StringComparer.Ordinal);
         await using var connection = await connections.OpenAsync(ct);
@@ -185,11 +200,13 @@ public sealed class EvidenceRepository(IDbConnectionFactory connections)
         await connection.ExecuteAsync(new CommandDefinition(UpsertSuccess,
             SuccessParameters(packageId, fetch.History, evaluation, fetch.ETag, fetch.LastModified, JsonSerializer.Serialize(fetch.Maintainers, Json), nowText),
             tx, cancellationToken: ct));
+        await AlertRepository.InsertAsync(connection, tx, fetch.History.Package, packageId, alerts ?? [], nowText, ct);
         await tx.CommitAsync(ct);
     }
 
     /// <summary>The registry said nothing changed: refresh the check time and the status from stored evidence.</summary>
-    public async Task SaveUnchangedAsync(long packageId, PackageHistory history, PackageEvaluation evaluation, string? etag, string? lastModified, DateTimeOffset now, CancellationToken ct)
+    public async Task SaveUnchangedAsync(long packageId, PackageHistory history, PackageEvaluation evaluation, string? etag, string? lastModified, DateTimeOffset now,
+        CancellationToken ct, IReadOnlyList<AlertCandidate>? alerts = null)
     {
         await using var connection = await connections.OpenAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
@@ -197,6 +214,7 @@ public sealed class EvidenceRepository(IDbConnectionFactory connections)
         await SaveFindingsAsync(connection, tx, packageId, evaluation.Findings, nowText, ct);
         await connection.ExecuteAsync(new CommandDefinition(UpsertSuccess,
             SuccessParameters(packageId, history, evaluation, etag, lastModified, null, nowText), tx, cancellationToken: ct));
+        await AlertRepository.InsertAsync(connection, tx, history.Package, packageId, alerts ?? [], nowText, ct);
         await tx.CommitAsync(ct);
     }
 
@@ -228,10 +246,14 @@ public sealed class EvidenceRepository(IDbConnectionFactory connections)
     }
 
     /// <summary>A failed fetch: only the check columns change; stored versions, findings and validators are kept.</summary>
-    public async Task SaveFailureAsync(long packageId, string error, DateTimeOffset now, CancellationToken ct)
+    public async Task SaveFailureAsync(long packageId, string error, DateTimeOffset now, CancellationToken ct, PackageId? package = null, AlertCandidate? alert = null)
     {
         await using var connection = await connections.OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(UpsertFailure, new { PackageId = packageId, Error = error, Now = DbTime.ToText(now) }, cancellationToken: ct));
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var nowText = DbTime.ToText(now);
+        await connection.ExecuteAsync(new CommandDefinition(UpsertFailure, new { PackageId = packageId, Error = error, Now = nowText }, tx, cancellationToken: ct));
+        if (package is not null && alert is not null) await AlertRepository.InsertAsync(connection, tx, package, packageId, [alert], nowText, ct);
+        await tx.CommitAsync(ct);
     }
 
     private static async Task SaveFindingsAsync(DbConnection connection, DbTransaction tx, long packageId, IReadOnlyList<Finding> findings, string now, CancellationToken ct)

@@ -23,6 +23,7 @@ public static class DataExtensions
         services.AddSingleton<SampleWorkspace>();
         services.AddSingleton<Onboarding.OnboardingPlanRepository>();
         services.AddSingleton<Onboarding.OnboardingVerifier>();
+        services.AddSingleton<AlertRepository>();
         return services;
     }
 }

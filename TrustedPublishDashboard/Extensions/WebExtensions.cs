@@ -22,8 +22,7 @@ public static class WebExtensions
             .Configure<Data.IDbConnectionFactory, ILoggerFactory>((options, db, logs) =>
             {
                 if (db is Data.SqliteConnectionFactory { IsInMemory: false } sqlite)
-                    options.XmlRepository = new Microsoft.AspNetCore.DataProtection.Repositories.FileSystemXmlRepository(
-                        new DirectoryInfo(Path.Combine(Path.GetDirectoryName(sqlite.DataSource)!, "keys")), logs);
+                    options.XmlRepository = new Microsoft.AspNetCore.DataProtection.Repositories.FileSystemXmlRepository(PrivateKeyFolder(sqlite.DataSource), logs);
             });
         services.AddSingleton<Web.ListenAddresses>();
         services.AddRadzenCookieThemeService(o =>
@@ -36,6 +35,20 @@ public static class WebExtensions
             .AddCheck<DatabaseHealthCheck>("database")
             .AddCheck<SchedulerHealthCheck>("scheduler");
         return services;
+    }
+
+    /// <summary>
+    /// The key ring folder next to the database, readable by the app's user only: the keys decrypt the alert channels'
+    /// secrets, and on Linux the framework cannot encrypt them at rest without a certificate.
+    /// </summary>
+    private static DirectoryInfo PrivateKeyFolder(string databasePath)
+    {
+        var path = Path.Combine(Path.GetDirectoryName(databasePath)!, "keys");
+        if (OperatingSystem.IsWindows()) return Directory.CreateDirectory(path);
+        var owner = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        var folder = Directory.CreateDirectory(path, owner);
+        File.SetUnixFileMode(path, owner);
+        return folder;
     }
 
     public static WebApplication MapDashboardWeb(this WebApplication app)

@@ -40,6 +40,14 @@ public static class JobCatalog
         new("npm-poll", "Poll npm",
             "Reads the packument of every tracked npm package, classifies each version's publish method and updates findings and status.",
             typeof(NpmPollJob), JobSchedule.Every(TimeSpan.FromMinutes(15))),
+        // Every minute: an alert raised by a poll reaches its channels within a minute; retries follow their own backoff.
+        new("alert-dispatch", "Deliver alerts",
+            "Delivers new alerts to every enabled channel (webhook, Slack-compatible, email) with retries and backoff, recording each delivery.",
+            typeof(AlertDispatchJob), JobSchedule.Every(TimeSpan.FromMinutes(1))),
+        // Daily at 08:00 UTC: the start of a European working day; one message per day whatever happened.
+        new("alert-digest", "Daily digest",
+            "Queues one message with the last 24 hours' publishes (OIDC or token), open findings and packages still publishing with tokens.",
+            typeof(AlertDigestJob), JobSchedule.FromCron("0 0 8 * * ?")),
         // Daily, off-peak: checkpoints the WAL, refreshes query-planner statistics and prunes old job history.
         new("database-maintenance", "Database maintenance",
             "Checkpoints the write-ahead log, runs PRAGMA optimize and prunes job history older than Jobs:HistoryDays.",

@@ -38,6 +38,9 @@ public sealed class PollService(
 {
     public const int DefaultConcurrency = 8;
 
+    /// <summary>Consecutive failed polls of one package that raise a polling-failing alert (Alerts:PollingFailureThreshold).</summary>
+    public int FailureThreshold => Math.Clamp(configuration.GetValue("Alerts:PollingFailureThreshold", 3), 1, 1000);
+
     public int Concurrency(Registry registry) =>
         Math.Clamp(configuration.GetValue($"Registries:{registry.DisplayName()}:Concurrency", DefaultConcurrency), 1, 64);
 
@@ -125,16 +128,21 @@ public sealed class PollService(
         {
             case RegistryFetch.Fetched fetched:
                 var history = fetched.History with { Expectation = expectation };
-                await evidence.SaveFetchedAsync(package.Id, fetched, EvidenceRules.Evaluate(history), now, ct);
+                var evaluation = EvidenceRules.Evaluate(history);
+                await evidence.SaveFetchedAsync(package.Id, fetched, evaluation, now, ct,
+                    AlertRules.Evaluate(new AlertContext(package.PackageId, history.Versions, evaluation, package.AddedAt, state.Maintainers, fetched.Maintainers)));
                 if (onboarded) await onboarding.ObserveAsync(package.Id, history, now, ct);
                 return "updated";
             case RegistryFetch.NotModified:
                 var stored = await evidence.LoadHistoryAsync(package.PackageId, package.Id, ct) with { Expectation = expectation };
-                await evidence.SaveUnchangedAsync(package.Id, stored, EvidenceRules.Evaluate(stored), state.ETag, state.LastModified, now, ct);
+                var storedEvaluation = EvidenceRules.Evaluate(stored);
+                await evidence.SaveUnchangedAsync(package.Id, stored, storedEvaluation, state.ETag, state.LastModified, now, ct,
+                    AlertRules.Evaluate(new AlertContext(package.PackageId, stored.Versions, storedEvaluation, package.AddedAt)));
                 if (onboarded) await onboarding.ObserveAsync(package.Id, stored, now, ct);
                 return "unchanged";
             case RegistryFetch.Failed failure:
-                await evidence.SaveFailureAsync(package.Id, failure.Error, now, ct);
+                await evidence.SaveFailureAsync(package.Id, failure.Error, now, ct, package.PackageId,
+                    AlertRules.PollingFailing(package.PackageId, state.ConsecutiveFailures + 1, state.SucceededAt, FailureThreshold, failure.Error));
                 if (onboarded && failure.Kind == FetchFailure.NotFound) await onboarding.ObserveMissingAsync(package.Id, now, ct);
                 else if (onboarded) await onboarding.ObserveErrorAsync(package.Id, failure.Error, now, ct);
                 return "failed";

@@ -1,0 +1,72 @@
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using TrustedPublishDashboard.Data;
+using TrustedPublishDashboard.Domain;
+using TrustedPublishDashboard.Monitoring;
+using TrustedPublishDashboard.Tests.Infrastructure;
+using TrustedPublishDashboard.Tests.Registries.Npm;
+using static Microsoft.Playwright.Assertions;
+
+namespace TrustedPublishDashboard.Tests.Alerts;
+
+/// <summary>The Alerts page in a real browser: acknowledge, mute, and a muted package's next alert recorded but not sent.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class AlertsBrowserTests(BrowserFixture fixture)
+{
+    private static readonly Provenance Release = new("acme/widgets", ".github/workflows/release.yml", "refs/tags/v1", "release");
+
+    private async Task TrackAndPollAsync(params PackumentBuilder[] builders)
+    {
+        foreach (var b in builders) b.ServeOn(fixture.Registry);
+        var repo = fixture.App.Services.GetRequiredService<PackageRepository>();
+        await repo.AddAsync(builders.Select(b => new PackageId(Registry.Npm, b.Name)).ToList(), null, default);
+        await using (var c = await fixture.App.Database.Connections.OpenAsync(default))
+            await c.ExecuteAsync("UPDATE packages SET added_at = '2025-01-01T00:00:00.000Z' WHERE name LIKE 'al-%'");
+        var ids = new List<long>();
+        foreach (var b in builders) ids.Add((await repo.FindAsync(new PackageId(Registry.Npm, b.Name), default))!.Id);
+        await fixture.App.Services.GetRequiredService<PollService>().PollAsync(Registry.Npm, "test", null, default, ids);
+    }
+
+    private static PackumentBuilder Downgraded(string name, params string[] tokenVersions)
+    {
+        var b = new PackumentBuilder(name).Add("1.0.0", 1, new Publish.Trusted("oidc:" + name), Release);
+        var day = 2;
+        foreach (var v in tokenVersions) b.Add(v, day++, new Publish.Token("mallory"));
+        return b.Latest(tokenVersions[^1]);
+    }
+
+    [Fact]
+    public async Task AlertsPage_AcknowledgeAndMute_TheMutedPackagesNextAlertIsRecordedNotSent()
+    {
+        await TrackAndPollAsync(Downgraded("al-one", "1.0.1"), Downgraded("al-two", "1.0.1"));
+        var page = await fixture.OpenAsync("alerts?package=al-");
+        var rows = page.GetByTestId("alert-row");
+        await Expect(rows).ToHaveCountAsync(2);
+        await Expect(rows.First.GetByTestId("alert-severity")).ToHaveTextAsync("critical");
+
+        var one = page.Locator("[data-testid=alert-row][data-package='al-one']");
+        await one.GetByTestId("ack").ClickAsync();
+        await Expect(page.Locator("[data-testid=alert-row][data-package='al-one']")).ToHaveCountAsync(0);
+        await page.GotoAsync("alerts?package=al-&state=acknowledged");
+        await BrowserFixture.WaitInteractiveAsync(page);
+        await Expect(page.Locator("[data-testid=alert-row][data-package='al-one'] [data-testid=alert-state]")).ToContainTextAsync("acknowledged by");
+
+        await page.GotoAsync("alerts?package=al-");
+        await BrowserFixture.WaitInteractiveAsync(page);
+        await page.Locator("[data-testid=alert-row][data-package='al-two']").GetByTestId("mute").ClickAsync();
+        await Expect(page.GetByTestId("mute-panel")).ToBeVisibleAsync();
+        await page.GetByTestId("mute-confirm").ClickAsync();
+        await Expect(page.GetByTestId("mute-active")).ToContainTextAsync("package npm:al-two");
+        await BrowserFixture.ScreenshotAsync(page, "alerts");
+
+        // al-two publishes with a token again while muted: recorded, shown as muted, never delivered.
+        await TrackAndPollAsync(Downgraded("al-two", "1.0.1", "1.0.2"));
+        await page.GotoAsync("alerts?package=al-two&state=muted");
+        await BrowserFixture.WaitInteractiveAsync(page);
+        var muted = page.GetByTestId("alert-row");
+        await Expect(muted).ToHaveCountAsync(1);
+        await Expect(muted.GetByTestId("alert-title")).ToContainTextAsync("al-two@1.0.2");
+        await Expect(muted.GetByTestId("alert-delivery")).ToHaveTextAsync("not sent (muted)");
+        await page.Context.CloseAsync();
+    }
+}

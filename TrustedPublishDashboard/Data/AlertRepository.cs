@@ -1,0 +1,234 @@
+using System.Data.Common;
+using Dapper;
+using TrustedPublishDashboard.Domain;
+
+namespace TrustedPublishDashboard.Data;
+
+public sealed record AlertRow
+{
+    public long Id { get; init; }
+    public string Registry { get; init; } = "";
+    public long? PackageId { get; init; }
+    public string Package { get; init; } = "";
+    public string Key { get; init; } = "";
+    public string Kind { get; init; } = "";
+    public string Severity { get; init; } = "";
+    public string Title { get; init; } = "";
+    public string Message { get; init; } = "";
+    public string CreatedAt { get; init; } = "";
+    public string IdempotencyKey { get; init; } = "";
+    public string DispatchState { get; init; } = "";
+    public string? AcknowledgedBy { get; init; }
+    public string? AcknowledgedAt { get; init; }
+    public long DeliveriesSent { get; init; }
+    public long DeliveriesFailed { get; init; }
+    public long DeliveriesPending { get; init; }
+    public string? LastDeliveryError { get; init; }
+
+    public AlertSeverity SeverityValue => AlertSeverities.Parse(Severity);
+
+    /// <summary>The version the alert is about, when its key is one.</summary>
+    public string? Version => Kind is AlertKinds.MaintainersChanged or AlertKinds.PollingFailing or AlertKinds.NoEvidence or AlertKinds.Digest || Key.Length == 0 ? null : Key;
+}
+
+public sealed record AlertQuery(
+    string? Severity = null,
+    string? Kind = null,
+    string? Package = null,
+    string? State = null,
+    int Offset = 0,
+    int Take = 50);
+
+public sealed record AlertMuteRow
+{
+    public long Id { get; init; }
+    public string Scope { get; init; } = "";
+    public string? Registry { get; init; }
+    public string? Package { get; init; }
+    public string? Kind { get; init; }
+    public string Until { get; init; } = "";
+    public string CreatedBy { get; init; } = "";
+    public string CreatedAt { get; init; } = "";
+}
+
+public sealed record AlertDeliveryRow
+{
+    public long AlertId { get; init; }
+    public long ChannelId { get; init; }
+    public string ChannelName { get; init; } = "";
+    public string State { get; init; } = "";
+    public long Attempts { get; init; }
+    public string NextAttemptAt { get; init; } = "";
+    public string? LastError { get; init; }
+    public long? LastStatus { get; init; }
+    public string? SentAt { get; init; }
+}
+
+public static class AlertStates
+{
+    public const string Open = "open";
+    public const string Acknowledged = "acknowledged";
+    public const string Muted = "muted";
+    public const string Historic = "historic";
+
+    public static IReadOnlyList<string> All { get; } = [Open, Acknowledged, Muted, Historic];
+}
+
+/// <summary>The alerts outbox, its deliveries and mutes (one aggregate: an alert and what happened to it).</summary>
+public sealed class AlertRepository(IDbConnectionFactory connections)
+{
+    // Muted when a mute for the package or the kind is active at insert time; recorded either way.
+    private const string InsertAlert = """
+        INSERT INTO alerts (registry, package_id, package, key, kind, severity, title, message, created_at, idempotency_key, dispatch_state)
+        VALUES (@Registry, @PackageId, @Package, @Key, @Kind, @Severity, @Title, @Message, @Now, lower(hex(randomblob(16))),
+            CASE WHEN @Historic = 1 THEN 'historic'
+                 WHEN EXISTS (SELECT 1 FROM alert_mutes m WHERE m.until > @Now AND (
+                        (m.scope = 'package' AND m.registry = @Registry AND m.package = @Package) OR (m.scope = 'kind' AND m.kind = @Kind)))
+                 THEN 'muted'
+                 ELSE 'pending' END)
+        ON CONFLICT (registry, package, key, kind) DO NOTHING
+        """;
+
+    private const string SelectAlertColumns = """
+        SELECT a.id AS Id, a.registry AS Registry, a.package_id AS PackageId, a.package AS Package, a.key AS Key, a.kind AS Kind,
+               a.severity AS Severity, a.title AS Title, a.message AS Message, a.created_at AS CreatedAt, a.idempotency_key AS IdempotencyKey,
+               a.dispatch_state AS DispatchState, a.acknowledged_by AS AcknowledgedBy, a.acknowledged_at AS AcknowledgedAt,
+               (SELECT COUNT(*) FROM alert_deliveries d WHERE d.alert_id = a.id AND d.state = 'sent') AS DeliveriesSent,
+               (SELECT COUNT(*) FROM alert_deliveries d WHERE d.alert_id = a.id AND d.state = 'failed') AS DeliveriesFailed,
+               (SELECT COUNT(*) FROM alert_deliveries d WHERE d.alert_id = a.id AND d.state = 'pending') AS DeliveriesPending,
+               (SELECT d.last_error FROM alert_deliveries d WHERE d.alert_id = a.id AND d.last_error IS NOT NULL ORDER BY d.last_attempt_at DESC LIMIT 1) AS LastDeliveryError
+        FROM alerts a
+        """;
+
+    private const string FilterAlerts = """
+        WHERE (@Severity IS NULL OR a.severity = @Severity)
+          AND (@Kind IS NULL OR a.kind = @Kind)
+          AND (@Package IS NULL OR a.package LIKE '%' || @Package || '%' ESCAPE '\')
+          AND (@State IS NULL
+               OR (@State = 'open' AND a.acknowledged_at IS NULL AND a.dispatch_state NOT IN ('muted', 'historic'))
+               OR (@State = 'acknowledged' AND a.acknowledged_at IS NOT NULL)
+               OR (@State = 'muted' AND a.dispatch_state = 'muted')
+               OR (@State = 'historic' AND a.dispatch_state = 'historic'))
+        """;
+
+    private const string Acknowledge = """
+        UPDATE alerts SET acknowledged_by = @Actor, acknowledged_at = @Now
+        WHERE id IN (SELECT value FROM json_each(@Ids)) AND acknowledged_at IS NULL
+        """;
+
+    private const string InsertMute = """
+        INSERT INTO alert_mutes (scope, registry, package, kind, until, created_by, created_at)
+        VALUES (@Scope, @Registry, @Package, @Kind, @Until, @Actor, @Now) RETURNING id
+        """;
+
+    private const string SelectActiveMutes = """
+        SELECT id AS Id, scope AS Scope, registry AS Registry, package AS Package, kind AS Kind, until AS Until, created_by AS CreatedBy, created_at AS CreatedAt
+        FROM alert_mutes WHERE until > @Now ORDER BY until
+        """;
+
+    private const string SelectDeliveries = """
+        SELECT d.alert_id AS AlertId, d.channel_id AS ChannelId, c.name AS ChannelName, d.state AS State, d.attempts AS Attempts,
+               d.next_attempt_at AS NextAttemptAt, d.last_error AS LastError, d.last_status AS LastStatus, d.sent_at AS SentAt
+        FROM alert_deliveries d JOIN alert_channels c ON c.id = d.channel_id WHERE d.alert_id = @AlertId ORDER BY c.name
+        """;
+
+    /// <summary>Inserts alerts inside the caller's transaction (the one storing the evidence that raised them).</summary>
+    public static async Task<int> InsertAsync(DbConnection connection, DbTransaction tx, PackageId package, long? packageId,
+        IReadOnlyList<AlertCandidate> alerts, string now, CancellationToken ct)
+    {
+        if (alerts.Count == 0) return 0;
+        return await connection.ExecuteAsync(new CommandDefinition(InsertAlert, alerts.Select(a => new
+        {
+            Registry = package.Registry.Code(),
+            PackageId = packageId,
+            Package = package.Name,
+            a.Key,
+            a.Kind,
+            Severity = a.Severity.Code(),
+            a.Title,
+            a.Message,
+            Now = now,
+            Historic = a.Historic ? 1 : 0,
+        }), tx, cancellationToken: ct));
+    }
+
+    /// <summary>Inserts alerts in their own transaction (the digest, which no evidence write carries).</summary>
+    public async Task<int> InsertAsync(string registry, string package, IReadOnlyList<AlertCandidate> alerts, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(InsertAlert, alerts.Select(a => new
+        {
+            Registry = registry, PackageId = (long?)null, Package = package, a.Key, a.Kind, Severity = a.Severity.Code(), a.Title, a.Message,
+            Now = DbTime.ToText(now), Historic = a.Historic ? 1 : 0,
+        }), cancellationToken: ct));
+    }
+
+    public async Task<(IReadOnlyList<AlertRow> Items, int Total)> QueryAsync(AlertQuery query, CancellationToken ct)
+    {
+        var parameters = new
+        {
+            Severity = Blank(query.Severity),
+            Kind = Blank(query.Kind),
+            Package = Blank(query.Package)?.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_"),
+            State = Blank(query.State),
+            query.Offset,
+            Take = Math.Clamp(query.Take, 1, 500),
+        };
+        await using var connection = await connections.OpenAsync(ct);
+        var total = await connection.ExecuteScalarAsync<int>(new CommandDefinition("SELECT COUNT(*) FROM alerts a " + FilterAlerts, parameters, cancellationToken: ct));
+        var items = await connection.QueryAsync<AlertRow>(new CommandDefinition(
+            SelectAlertColumns + FilterAlerts + " ORDER BY a.id DESC LIMIT @Take OFFSET @Offset", parameters, cancellationToken: ct));
+        return (items.AsList(), total);
+    }
+
+    public async Task<AlertRow?> GetAsync(long id, CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<AlertRow>(new CommandDefinition(SelectAlertColumns + " WHERE a.id = @Id", new { Id = id }, cancellationToken: ct));
+    }
+
+    public async Task<IReadOnlyList<AlertDeliveryRow>> DeliveriesAsync(long alertId, CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        return (await connection.QueryAsync<AlertDeliveryRow>(new CommandDefinition(SelectDeliveries, new { AlertId = alertId }, cancellationToken: ct))).AsList();
+    }
+
+    public async Task<int> AcknowledgeAsync(IReadOnlyCollection<long> ids, string actor, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(Acknowledge,
+            new { Ids = System.Text.Json.JsonSerializer.Serialize(ids), Actor = actor, Now = DbTime.ToText(now) }, cancellationToken: ct));
+    }
+
+    public async Task<long> MuteAsync(string scope, string? registry, string? package, string? kind, DateTimeOffset until, string actor, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(InsertMute, new
+        {
+            Scope = scope, Registry = registry, Package = package, Kind = kind, Until = DbTime.ToText(until), Actor = actor, Now = DbTime.ToText(now),
+        }, cancellationToken: ct));
+    }
+
+    public async Task<bool> UnmuteAsync(long id, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition("UPDATE alert_mutes SET until = @Now WHERE id = @Id AND until > @Now",
+            new { Id = id, Now = DbTime.ToText(now) }, cancellationToken: ct)) == 1;
+    }
+
+    public async Task<IReadOnlyList<AlertMuteRow>> ActiveMutesAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        return (await connection.QueryAsync<AlertMuteRow>(new CommandDefinition(SelectActiveMutes, new { Now = DbTime.ToText(now) }, cancellationToken: ct))).AsList();
+    }
+
+    public async Task<IReadOnlyDictionary<string, long>> OpenCountsBySeverityAsync(CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        return (await connection.QueryAsync<(string Severity, long Count)>(new CommandDefinition("""
+            SELECT severity, COUNT(*) FROM alerts WHERE acknowledged_at IS NULL AND dispatch_state NOT IN ('muted', 'historic') GROUP BY severity
+            """, cancellationToken: ct))).ToDictionary(r => r.Severity, r => r.Count);
+    }
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}
