@@ -70,3 +70,38 @@ public sealed class AlertsBrowserTests(BrowserFixture fixture)
         await page.Context.CloseAsync();
     }
 }
+
+/// <summary>Settings → Alert channels in a real browser: add a webhook, send a test alert, see it arrive signed.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class AlertChannelsBrowserTests(BrowserFixture fixture)
+{
+    [Fact]
+    public async Task Settings_AddWebhook_SendTestAlert_TheReceiverGetsASignedMessage()
+    {
+        await using var receiver = await OutboxReceiver.StartAsync("settings-test-key-0123456789");
+        var page = await fixture.OpenAsync("settings");
+
+        await page.GetByTestId("channel-name").FillAsync("browser hook");
+        await page.GetByTestId("channel-url").FillAsync("http://169.254.169.254/latest/meta-data");
+        await page.GetByTestId("channel-save").ClickAsync();
+        await Expect(page.GetByTestId("channel-error")).ToContainTextAsync("metadata");
+
+        await page.GetByTestId("channel-url").FillAsync(receiver.Url.ToString());
+        await page.Locator("input[type=password]").First.FillAsync(receiver.Key);
+        await page.GetByTestId("channel-save").ClickAsync();
+        var row = page.Locator("[data-testid=channel-row][data-name='browser hook']");
+        await Expect(row).ToBeVisibleAsync();
+
+        await row.GetByTestId("channel-test").ClickAsync();
+        await Expect(row.GetByTestId("channel-test-result")).ToContainTextAsync("Sent");
+        var delivered = Assert.Single(receiver.Deliveries);
+        Assert.True(delivered.SignatureValid);
+        Assert.Equal("test", delivered.Kind);
+
+        await row.GetByTestId("channel-key").ClickAsync();
+        await Expect(row.GetByTestId("channel-key-value")).ToContainTextAsync(receiver.Key);
+        await row.GetByTestId("channel-delete").ClickAsync();
+        await Expect(row).ToHaveCountAsync(0);
+        await page.Context.CloseAsync();
+    }
+}

@@ -56,7 +56,8 @@ public sealed class OutboxReceiver : IAsyncDisposable
         await context.Request.Body.CopyToAsync(buffer);
         var body = buffer.ToArray();
         var timestamp = context.Request.Headers["X-Signature-Timestamp"].ToString();
-        var expected = "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Key), [.. Encoding.UTF8.GetBytes(timestamp + "."), .. body]));
+        byte[] signed = [.. Encoding.UTF8.GetBytes(timestamp + "."), .. body];
+        var expected = "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Key), signed));
         var valid = CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(context.Request.Headers["X-Signature"].ToString()));
         using var json = JsonDocument.Parse(body);
         string? Str(string name) => json.RootElement.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;

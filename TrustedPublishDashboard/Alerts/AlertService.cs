@@ -7,11 +7,13 @@ namespace TrustedPublishDashboard.Alerts;
 /// <summary>What the Alerts and Settings pages do: list, acknowledge, mute, and test a channel.</summary>
 public sealed class AlertService(AlertRepository alerts, AlertChannelStore channels, AlertDispatcher dispatcher)
 {
-    public static IReadOnlyList<(string Label, TimeSpan Duration)> MuteDurations { get; } =
+    public sealed record MuteDuration(string Label, TimeSpan Duration);
+
+    public static IReadOnlyList<MuteDuration> MuteDurations { get; } =
     [
-        ("1 day", TimeSpan.FromDays(1)),
-        ("7 days", TimeSpan.FromDays(7)),
-        ("30 days", TimeSpan.FromDays(30)),
+        new("1 day", TimeSpan.FromDays(1)),
+        new("7 days", TimeSpan.FromDays(7)),
+        new("30 days", TimeSpan.FromDays(30)),
     ];
 
     public Task<int> AcknowledgeAsync(IReadOnlyCollection<long> ids, string actor, CancellationToken ct) =>

@@ -177,7 +177,7 @@ public sealed class AlertRepository(IDbConnectionFactory connections)
         await using var connection = await connections.OpenAsync(ct);
         var total = await connection.ExecuteScalarAsync<int>(new CommandDefinition("SELECT COUNT(*) FROM alerts a " + FilterAlerts, parameters, cancellationToken: ct));
         var items = await connection.QueryAsync<AlertRow>(new CommandDefinition(
-            SelectAlertColumns + FilterAlerts + " ORDER BY a.id DESC LIMIT @Take OFFSET @Offset", parameters, cancellationToken: ct));
+            SelectAlertColumns + " " + FilterAlerts + " ORDER BY a.id DESC LIMIT @Take OFFSET @Offset", parameters, cancellationToken: ct));
         return (items.AsList(), total);
     }
 

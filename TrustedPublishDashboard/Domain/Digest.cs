@@ -48,8 +48,10 @@ public static class DigestBuilder
         var findings = input.OpenFindings.Where(f => f.Kind != FindingKinds.NoEvidence).ToList();
         var noEvidence = input.OpenFindings.Count - findings.Count;
         text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Open findings: {findings.Count}" +
-            (findings.Count > 0 ? " (" + string.Join(", ", findings.GroupBy(f => f.Kind).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Count()} {g.Key}")) + ")" : ""));
+        var byKind = findings.Count > 0
+            ? " (" + string.Join(", ", findings.GroupBy(f => f.Kind).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Count()} {g.Key}")) + ")"
+            : "";
+        text.AppendLine(CultureInfo.InvariantCulture, $"Open findings: {findings.Count}{byKind}");
         foreach (var f in findings.OrderBy(f => f.Kind, StringComparer.Ordinal).ThenBy(f => f.Package.ToString(), StringComparer.Ordinal).Take(MaxListed))
             text.AppendLine(CultureInfo.InvariantCulture, $"  {f.Kind}: {f.Package}{(f.Version is { Length: > 0 } v ? "@" + v : "")}");
         More(text, findings.Count);
