@@ -13,7 +13,7 @@ public sealed class Program
 
     public static async Task<int> Main(string[] args)
     {
-        if (args is ["audit" or "poll" or "seed", ..])
+        if (args is ["audit" or "poll" or "seed" or "alerts", ..])
         {
             using var cancel = new CancellationTokenSource();
             Console.CancelKeyPress += (_, e) =>
@@ -28,6 +28,7 @@ public sealed class Program
                 {
                     "audit" => await Cli.AuditCommand.RunAsync(args[1..], Console.Out, Console.Error, colour, cancel.Token),
                     "poll" => await Cli.PollCommand.RunAsync(args[1..], Console.Out, Console.Error, cancel.Token),
+                    "alerts" => await Cli.AlertsCommand.RunAsync(args[1..], Console.Out, Console.Error, cancel.Token),
                     _ => await Cli.SeedCommand.RunAsync(args[1..], Console.Out, Console.Error, cancel.Token),
                 };
             }
@@ -39,7 +40,7 @@ public sealed class Program
         }
         if (args is [var command, ..] && !command.StartsWith('-'))
         {
-            await Console.Error.WriteLineAsync($"Unknown command '{command}'. Commands: audit, poll, seed; with no command (or only --options) the dashboard starts.");
+            await Console.Error.WriteLineAsync($"Unknown command '{command}'. Commands: audit, poll, seed, alerts; with no command (or only --options) the dashboard starts.");
             return 2;
         }
         return await RunAsync(args, Console.Out, Console.Error);

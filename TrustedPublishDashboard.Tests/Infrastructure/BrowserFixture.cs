@@ -22,6 +22,8 @@ public sealed class BrowserFixture : IAsyncLifetime
     {
         if (!File.Exists(ChromiumPath))
             throw new InvalidOperationException($"{ChromiumPath} is missing: run ./test.sh, which installs Debian's chromium package.");
+        // The whole suite runs collections in parallel on two cores: give the UI time before calling it broken.
+        Assertions.SetDefaultExpectTimeout(15_000);
         Registry = await ReplayRegistry.StartAsync();
         App = await LiveApp.StartAsync($"--Registries:Npm:BaseUrl={Registry.BaseUrl}");
         _playwright = await Playwright.CreateAsync();

@@ -36,6 +36,7 @@ public sealed class OnboardingBrowserTests(BrowserFixture fixture)
 
         var page = await fixture.OpenAsync("onboarding");
         await page.GetByTestId("new-plan-name").FillAsync("Widgets monorepo");
+        await page.GetByTestId("new-plan-name").PressAsync("Tab");
         await page.GetByTestId("create-plan").ClickAsync();
         await Expect(page.GetByTestId("plan-title")).ToHaveTextAsync("Widgets monorepo");
         await BrowserFixture.WaitInteractiveAsync(page);

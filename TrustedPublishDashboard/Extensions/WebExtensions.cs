@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.DataProtection;
 using Radzen;
 using TrustedPublishDashboard.Web.Components;
 using TrustedPublishDashboard.Web.Api;
@@ -14,16 +13,7 @@ public static class WebExtensions
     {
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddRadzenComponents();
-        // Keys for antiforgery, circuits and (later) encrypted secrets live next to the database, so a restart or a
-        // container with its /data volume keeps them. Without an XML encryptor they are stored unencrypted: the
-        // folder must be as private as the database itself.
-        services.AddDataProtection().SetApplicationName("TrustedPublishDashboard");
-        services.AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>()
-            .Configure<Data.IDbConnectionFactory, ILoggerFactory>((options, db, logs) =>
-            {
-                if (db is Data.SqliteConnectionFactory { IsInMemory: false } sqlite)
-                    options.XmlRepository = new Microsoft.AspNetCore.DataProtection.Repositories.FileSystemXmlRepository(PrivateKeyFolder(sqlite.DataSource), logs);
-            });
+        services.AddDashboardDataProtection();
         services.AddSingleton<Web.ListenAddresses>();
         services.AddRadzenCookieThemeService(o =>
         {
@@ -35,20 +25,6 @@ public static class WebExtensions
             .AddCheck<DatabaseHealthCheck>("database")
             .AddCheck<SchedulerHealthCheck>("scheduler");
         return services;
-    }
-
-    /// <summary>
-    /// The key ring folder next to the database, readable by the app's user only: the keys decrypt the alert channels'
-    /// secrets, and on Linux the framework cannot encrypt them at rest without a certificate.
-    /// </summary>
-    private static DirectoryInfo PrivateKeyFolder(string databasePath)
-    {
-        var path = Path.Combine(Path.GetDirectoryName(databasePath)!, "keys");
-        if (OperatingSystem.IsWindows()) return Directory.CreateDirectory(path);
-        var owner = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-        var folder = Directory.CreateDirectory(path, owner);
-        File.SetUnixFileMode(path, owner);
-        return folder;
     }
 
     public static WebApplication MapDashboardWeb(this WebApplication app)

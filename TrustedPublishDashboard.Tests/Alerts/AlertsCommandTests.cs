@@ -1,0 +1,57 @@
+using Microsoft.Extensions.Configuration;
+using TrustedPublishDashboard.Cli;
+using TrustedPublishDashboard.Tests.Infrastructure;
+using TrustedPublishDashboard.Tests.Registries.Npm;
+
+namespace TrustedPublishDashboard.Tests.Alerts;
+
+/// <summary>The headless `alerts` and `poll` commands together: provision a webhook, poll, dispatch — no web app.</summary>
+public sealed class AlertsCommandTests
+{
+    private static async Task<(int Code, string Stdout, string Stderr)> Run(Func<string[], TextWriter, TextWriter, CancellationToken, Action<IConfigurationBuilder>?, Task<int>> command,
+        TempDatabase db, params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = await command(args, stdout, stderr, default, b => b.AddInMemoryCollection(
+        [
+            new("ConnectionStrings:Dashboard", db.ConnectionString),
+            new("Registries:Http:MaxRetries", "0"),
+        ]));
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public async Task AddWebhook_Poll_Dispatch_DeliversTheNewAlertOnce_AndRefusesBadInput()
+    {
+        await using var db = new TempDatabase();
+        await using var registry = await ReplayRegistry.StartAsync();
+        await using var receiver = await OutboxReceiver.StartAsync("cli-key-0123456789");
+
+        var refused = await Run(AlertsCommand.RunAsync, db, "add-webhook", "--name", "bad", "--url", "http://example.org/hook");
+        Assert.Equal(2, refused.Code);
+        Assert.Contains("https", refused.Stderr);
+
+        var added = await Run(AlertsCommand.RunAsync, db, "add-webhook", "--name", "cli", "--url", receiver.Url.ToString(), "--key", receiver.Key, "--min-severity", "high");
+        Assert.Equal(0, added.Code);
+        Assert.Contains($"\"signingKey\":\"{receiver.Key}\"", added.Stdout);
+        Assert.Contains("cli\tenabled\t>=high", (await Run(AlertsCommand.RunAsync, db, "list")).Stdout.Replace("webhook\t", ""));
+
+        // First poll: the package's history is older than its tracking, so nothing is news.
+        var name = "cli-pkg";
+        new PackumentBuilder(name).Add("1.0.0", 1, new Publish.Trusted("oidc:1")).Latest("1.0.0").ServeOn(registry);
+        Assert.Equal(0, (await Run(PollCommand.RunAsync, db, "--npm-registry", registry.BaseUrl.ToString(), "npm:" + name)).Code);
+        // A token publish "today" (after the package was added) is news.
+        var today = (DateTimeOffset.UtcNow - PackumentBuilder.T0).Days + 1;
+        new PackumentBuilder(name).Add("1.0.0", 1, new Publish.Trusted("oidc:1")).Add("1.0.1", today, new Publish.Token("mallory")).Latest("1.0.1").ServeOn(registry);
+        Assert.Equal(0, (await Run(PollCommand.RunAsync, db, "--npm-registry", registry.BaseUrl.ToString())).Code);
+
+        var dispatched = await Run(AlertsCommand.RunAsync, db, "dispatch");
+        await Run(AlertsCommand.RunAsync, db, "dispatch");
+
+        Assert.Equal(0, dispatched.Code);
+        var delivery = Assert.Single(receiver.Deliveries);
+        Assert.True(delivery.SignatureValid);
+        Assert.Equal(("trust-downgrade", "critical", "1.0.1"), (delivery.Kind, delivery.Severity, delivery.Version));
+    }
+}
