@@ -244,3 +244,29 @@ public sealed class OutboxTests : IAsyncLifetime
         Assert.Equal(AlertKinds.Digest, delivered.Kind);
     }
 }
+
+/// <summary>A registry that cannot be reached at all: one registry alert per failure streak, not one per package.</summary>
+public sealed class RegistryDownTests
+{
+    [Fact]
+    public async Task UnreachableRegistry_OneRegistryWarningPerStreak_NoPackageWarnings()
+    {
+        // A port nothing listens on: every fetch is a network failure.
+        int port;
+        using (var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        }
+        await using var app = await LiveApp.StartAsync($"--Registries:Npm:BaseUrl=http://127.0.0.1:{port}/", "--Registries:Http:MaxRetries=0",
+            "--Jobs:npm-poll:Interval=01:00:00", "--Jobs:alert-dispatch:Interval=01:00:00");
+        await app.Services.GetRequiredService<PackageRepository>().AddAsync(
+            Enumerable.Range(0, 5).Select(i => new PackageId(Registry.Npm, $"down-{i}")).ToList(), null, default);
+
+        for (var i = 0; i < 5; i++) await app.Services.GetRequiredService<PollService>().PollAsync(Registry.Npm, "test", null, default);
+
+        await using var c = await app.Database.Connections.OpenAsync(default);
+        var alerts = (await c.QueryAsync<string>("SELECT kind || '@' || package || '@' || substr(key, 1, 10) FROM alerts")).AsList();
+        Assert.Equal(["polling-failing@@runs-from:"], alerts);
+    }
+}

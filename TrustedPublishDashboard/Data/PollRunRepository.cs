@@ -68,4 +68,27 @@ public sealed class PollRunRepository(IDbConnectionFactory connections)
         await using var connection = await connections.OpenAsync(ct);
         return (await connection.QueryAsync<PollRunRow>(new CommandDefinition(SelectRecent, new { Take = take }, cancellationToken: ct))).AsList();
     }
+
+    /// <summary>
+    /// The current streak of runs in which every package failed (newest first, up to 1,000 runs): how many, the first
+    /// run of the streak, and the last run's error. A run with any success ends the streak.
+    /// </summary>
+    public async Task<(int Runs, long? FirstRunId, string? LastError)> FailedStreakAsync(string registry, CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        var rows = await connection.QueryAsync<(long Id, long Total, long Failed, string? Error)>(new CommandDefinition("""
+            SELECT id, packages_total, packages_failed, error FROM poll_runs
+            WHERE registry = @Registry AND finished_at IS NOT NULL ORDER BY id DESC LIMIT 1000
+            """, new { Registry = registry }, cancellationToken: ct));
+        int runs = 0;
+        long? first = null;
+        string? lastError = null;
+        foreach (var row in rows)
+        {
+            if (row.Total == 0 || row.Failed < row.Total) break;
+            if (runs++ == 0) lastError = row.Error;
+            first = row.Id;
+        }
+        return (runs, first, lastError);
+    }
 }

@@ -148,6 +148,19 @@ public static class AlertRules
             $"Last error: {error}. Until it succeeds again, new publishes of this package are not seen.");
     }
 
+    /// <summary>
+    /// Every package of a registry failed in <paramref name="failedRuns"/> consecutive polls (the registry is down or
+    /// unreachable): one warning for the registry per streak, instead of one per package.
+    /// </summary>
+    public static AlertCandidate? RegistryPollingFailing(Registry registry, int failedRuns, long firstRunId, int threshold, string? error)
+    {
+        if (threshold < 1 || failedRuns < threshold) return null;
+        return new AlertCandidate(AlertKinds.PollingFailing, AlertSeverity.Warning, $"runs-from:{firstRunId}",
+            $"{registry.DisplayName()}: every package failed in {failedRuns} polls in a row",
+            $"The last {failedRuns} polls of {registry.DisplayName()} failed for every package{(error is null ? "" : $" ({error})")}. The registry is " +
+            "unreachable or misconfigured (Registries settings), so no new publish is seen until a poll succeeds again.");
+    }
+
     private static bool IsHistoric(AlertContext c, VersionEvidence? v) => v?.PublishedAt is { } at && at < c.TrackedSince;
 
     private static HashSet<string> Names(IEnumerable<Maintainer> list) =>

@@ -32,6 +32,7 @@ public sealed class PollService(
     EvidenceRepository evidence,
     PollRunRepository runs,
     ComplianceRepository compliance,
+    AlertRepository alerts,
     Onboarding.OnboardingVerifier onboarding,
     IConfiguration configuration,
     ILogger<PollService> logger)
@@ -72,7 +73,7 @@ public sealed class PollService(
         var started = DateTimeOffset.UtcNow;
         var runId = await runs.StartAsync(registry.Code(), trigger, targets.Count, started, ct);
         var stats = new FetchStats();
-        int ok = 0, failed = 0, unchanged = 0, done = 0;
+        int ok = 0, failed = 0, unchanged = 0, done = 0, unreachable = 0;
         string? runError = null;
         try
         {
@@ -93,6 +94,7 @@ public sealed class PollService(
                 switch (outcome)
                 {
                     case "failed": Interlocked.Increment(ref failed); break;
+                    case "unreachable": Interlocked.Increment(ref failed); Interlocked.Increment(ref unreachable); break;
                     case "unchanged": Interlocked.Increment(ref unchanged); Interlocked.Increment(ref ok); break;
                     default: Interlocked.Increment(ref ok); break;
                 }
@@ -109,9 +111,17 @@ public sealed class PollService(
             await runs.FinishAsync(runId, DateTimeOffset.UtcNow, ok, failed, unchanged, stats.Requests, stats.Bytes, stats.NotModified, runError, CancellationToken.None);
         }
         await compliance.RecordSnapshotAsync(DateTimeOffset.UtcNow, ct);
+        if (packageIds is null && targets.Count > 0 && unreachable == targets.Count) await RaiseRegistryFailingAsync(registry, ct);
         var summary = new PollSummary(runId, targets.Count, ok, failed, unchanged, stats.Requests, stats.Bytes, stats.NotModified, DateTimeOffset.UtcNow - started);
         logger.LogInformation("Poll of {Registry}: {Summary}", registry.DisplayName(), summary);
         return summary;
+    }
+
+    private async Task RaiseRegistryFailingAsync(Registry registry, CancellationToken ct)
+    {
+        var (count, first, error) = await runs.FailedStreakAsync(registry.Code(), ct);
+        if (first is { } firstRun && AlertRules.RegistryPollingFailing(registry, count, firstRun, FailureThreshold, error) is { } alert)
+            await alerts.InsertAsync(registry.Code(), "", [alert], DateTimeOffset.UtcNow, ct);
     }
 
     /// <param name="onboarded">The package belongs to an onboarding plan: its expectation feeds the rules and the tracker follows the result.</param>
@@ -141,11 +151,14 @@ public sealed class PollService(
                 if (onboarded) await onboarding.ObserveAsync(package.Id, stored, now, ct);
                 return "unchanged";
             case RegistryFetch.Failed failure:
-                await evidence.SaveFailureAsync(package.Id, failure.Error, now, ct, package.PackageId,
-                    AlertRules.PollingFailing(package.PackageId, state.ConsecutiveFailures + 1, state.SucceededAt, FailureThreshold, failure.Error));
+                // An unreachable or misconfigured registry fails every package: that is one registry alert at the end of
+                // the poll (RaiseRegistryFailingAsync), not a thousand package alerts.
+                var packageAlert = failure.Kind is FetchFailure.Network or FetchFailure.Configuration ? null
+                    : AlertRules.PollingFailing(package.PackageId, state.ConsecutiveFailures + 1, state.SucceededAt, FailureThreshold, failure.Error);
+                await evidence.SaveFailureAsync(package.Id, failure.Error, now, ct, package.PackageId, packageAlert);
                 if (onboarded && failure.Kind == FetchFailure.NotFound) await onboarding.ObserveMissingAsync(package.Id, now, ct);
                 else if (onboarded) await onboarding.ObserveErrorAsync(package.Id, failure.Error, now, ct);
-                return "failed";
+                return failure.Kind is FetchFailure.Network or FetchFailure.Configuration ? "unreachable" : "failed";
             default:
                 throw new InvalidOperationException($"Unexpected fetch result {result.GetType().Name}.");
         }
