@@ -78,7 +78,7 @@ public sealed class AlertChannelsBrowserTests(BrowserFixture fixture)
     [Fact]
     public async Task Settings_AddWebhook_SendTestAlert_TheReceiverGetsASignedMessage()
     {
-        await using var receiver = await OutboxReceiver.StartAsync("settings-test-key-0123456789");
+        await using var receiver = await AlertReceiver.StartAsync();
         var page = await fixture.OpenAsync("settings");
 
         await page.GetByTestId("channel-name").FillAsync("browser hook");
@@ -86,20 +86,20 @@ public sealed class AlertChannelsBrowserTests(BrowserFixture fixture)
         await page.GetByTestId("channel-save").ClickAsync();
         await Expect(page.GetByTestId("channel-error")).ToContainTextAsync("metadata");
 
-        await page.GetByTestId("channel-url").FillAsync(receiver.Url.ToString());
-        await page.Locator("input[type=password]").First.FillAsync(receiver.Key);
+        await page.GetByTestId("channel-url").FillAsync(receiver.HookUrl());
+        await page.Locator("input[type=password]").First.FillAsync(AlertReceiver.Key);
         await page.GetByTestId("channel-save").ClickAsync();
         var row = page.Locator("[data-testid=channel-row][data-name='browser hook']");
         await Expect(row).ToBeVisibleAsync();
 
         await row.GetByTestId("channel-test").ClickAsync();
         await Expect(row.GetByTestId("channel-test-result")).ToContainTextAsync("Sent");
-        var delivered = Assert.Single(receiver.Deliveries);
+        var delivered = Assert.Single(receiver.Alerts());
         Assert.True(delivered.SignatureValid);
         Assert.Equal("test", delivered.Kind);
 
         await row.GetByTestId("channel-key").ClickAsync();
-        await Expect(row.GetByTestId("channel-key-value")).ToContainTextAsync(receiver.Key);
+        await Expect(row.GetByTestId("channel-key-value")).ToContainTextAsync(AlertReceiver.Key);
         await row.GetByTestId("channel-delete").ClickAsync();
         await Expect(row).ToHaveCountAsync(0);
         await page.Context.CloseAsync();

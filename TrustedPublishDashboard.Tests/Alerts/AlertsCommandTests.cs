@@ -26,15 +26,15 @@ public sealed class AlertsCommandTests
     {
         await using var db = new TempDatabase();
         await using var registry = await ReplayRegistry.StartAsync();
-        await using var receiver = await OutboxReceiver.StartAsync("cli-key-0123456789");
+        await using var receiver = await AlertReceiver.StartAsync();
 
         var refused = await Run(AlertsCommand.RunAsync, db, "add-webhook", "--name", "bad", "--url", "http://example.org/hook");
         Assert.Equal(2, refused.Code);
         Assert.Contains("https", refused.Stderr);
 
-        var added = await Run(AlertsCommand.RunAsync, db, "add-webhook", "--name", "cli", "--url", receiver.Url.ToString(), "--key", receiver.Key, "--min-severity", "high");
+        var added = await Run(AlertsCommand.RunAsync, db, "add-webhook", "--name", "cli", "--url", receiver.HookUrl(), "--key", AlertReceiver.Key, "--min-severity", "high");
         Assert.Equal(0, added.Code);
-        Assert.Contains($"\"signingKey\":\"{receiver.Key}\"", added.Stdout);
+        Assert.Contains($"\"signingKey\":\"{AlertReceiver.Key}\"", added.Stdout);
         Assert.Contains("cli\tenabled\t>=high", (await Run(AlertsCommand.RunAsync, db, "list")).Stdout.Replace("webhook\t", ""));
 
         // First poll: the package's history is older than its tracking, so nothing is news.
@@ -50,7 +50,7 @@ public sealed class AlertsCommandTests
         await Run(AlertsCommand.RunAsync, db, "dispatch");
 
         Assert.Equal(0, dispatched.Code);
-        var delivery = Assert.Single(receiver.Deliveries);
+        var delivery = Assert.Single(receiver.Alerts());
         Assert.True(delivery.SignatureValid);
         Assert.Equal(("trust-downgrade", "critical", "1.0.1"), (delivery.Kind, delivery.Severity, delivery.Version));
     }

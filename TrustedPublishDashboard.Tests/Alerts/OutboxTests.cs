@@ -19,7 +19,7 @@ public sealed class OutboxTests : IAsyncLifetime
     private static readonly Provenance Release = new("acme/widgets", ".github/workflows/release.yml", "refs/tags/v1", "release");
 
     private ReplayRegistry _registry = default!;
-    private OutboxReceiver _receiver = default!;
+    private AlertReceiver _receiver = default!;
     private TempDatabase _db = default!;
     private LiveApp _app = default!;
 
@@ -37,7 +37,7 @@ public sealed class OutboxTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _registry = await ReplayRegistry.StartAsync();
-        _receiver = await OutboxReceiver.StartAsync("receiver-signing-key-0123456789");
+        _receiver = await AlertReceiver.StartAsync();
         _db = new TempDatabase();
         _app = await LiveApp.StartAsync(_db, Args);
     }
@@ -63,7 +63,7 @@ public sealed class OutboxTests : IAsyncLifetime
     {
         var (id, error) = await Get<AlertChannelStore>().SaveAsync(null, new ChannelInput
         {
-            Kind = ChannelKinds.Webhook, Name = "receiver", Url = _receiver.Url.ToString(), Secret = _receiver.Key, MinSeverity = min, SendDigest = digest,
+            Kind = ChannelKinds.Webhook, Name = "receiver", Url = _receiver.HookUrl(), Secret = AlertReceiver.Key, MinSeverity = min, SendDigest = digest,
         }, default);
         Assert.Null(error);
         // Alerts go to channels that existed when they were raised: make the channel older than anything the test raises.
@@ -109,9 +109,9 @@ public sealed class OutboxTests : IAsyncLifetime
         await DispatchAsync();
 
         Assert.Equal(["no-evidence@ob-mirror@=done", "trust-downgrade@ob-down@1.0.1=done"], await AlertsAsync());
-        Assert.Equal(2, _receiver.Deliveries.Count);
-        Assert.All(_receiver.Deliveries, d => Assert.True(d.SignatureValid));
-        var critical = Assert.Single(_receiver.Deliveries, d => d.Kind == AlertKinds.TrustDowngrade);
+        Assert.Equal(2, _receiver.Alerts().Count);
+        Assert.All(_receiver.Alerts(), d => Assert.True(d.SignatureValid));
+        var critical = Assert.Single(_receiver.Alerts(), d => d.Kind == AlertKinds.TrustDowngrade);
         Assert.Equal(("critical", "ob-down", "1.0.1"), (critical.Severity, critical.Package, critical.Version));
         Assert.Contains("https://dashboard.example.test/packages/npm/ob-down", critical.Body);
     }
@@ -128,7 +128,7 @@ public sealed class OutboxTests : IAsyncLifetime
         await DispatchAsync();
         await DispatchAsync();
 
-        Assert.Single(_receiver.Deliveries);
+        Assert.Single(_receiver.Alerts());
         Assert.Equal(["trust-downgrade@ob-crash1@1.0.1=done"], await AlertsAsync());
     }
 
@@ -147,8 +147,8 @@ public sealed class OutboxTests : IAsyncLifetime
         await RestartAsync();
         await DispatchAsync();
 
-        Assert.Equal(2, _receiver.Deliveries.Count);
-        Assert.Single(_receiver.DistinctKeys);
+        Assert.Equal(2, _receiver.Alerts().Count);
+        Assert.Single(_receiver.DistinctKeys());
         Assert.Equal(["trust-downgrade@ob-crash2@1.0.1=done"], await AlertsAsync());
     }
 
@@ -158,7 +158,7 @@ public sealed class OutboxTests : IAsyncLifetime
         var channel = await AddWebhookAsync();
         await TrackAsync(new PackumentBuilder("ob-retry").Add("1.0.0", 1, new Publish.Trusted("oidc:1"), Release).Add("1.0.1", 2, new Publish.Token("m")).Latest("1.0.1"));
         await PollAsync();
-        _receiver.Status = 503;
+        _receiver.Answer(ReceivedAlerts.HookPath, new ReceiverAnswer(503));
 
         var first = await DispatchAsync();
         var immediately = await DispatchAsync();
@@ -170,13 +170,13 @@ public sealed class OutboxTests : IAsyncLifetime
         Assert.True(DbTime.Parse(delivery.NextAttemptAt) - DateTimeOffset.UtcNow > TimeSpan.FromSeconds(15));
         Assert.Contains("503", delivery.LastError);
 
-        _receiver.Status = 200;
+        _receiver.Answer(ReceivedAlerts.HookPath, new ReceiverAnswer(204));
         await Sql("UPDATE alert_deliveries SET next_attempt_at = '2000-01-01T00:00:00.000Z'");
         var retry = await DispatchAsync();
 
         Assert.Equal((1, 1), (retry.Attempted, retry.Sent));
-        Assert.Equal(2, _receiver.Deliveries.Count);
-        Assert.Single(_receiver.DistinctKeys);
+        Assert.Equal(2, _receiver.Alerts().Count);
+        Assert.Single(_receiver.DistinctKeys());
         Assert.Equal(["trust-downgrade@ob-retry@1.0.1=done"], await AlertsAsync());
         Assert.True(channel > 0);
     }
@@ -197,7 +197,7 @@ public sealed class OutboxTests : IAsyncLifetime
         await DispatchAsync();
 
         Assert.Equal(["publisher-drift@ob-drift@1.1.0=done", "trust-downgrade@ob-muted@1.0.1=muted", "trust-downgrade@ob-old@1.0.1=historic"], await AlertsAsync());
-        Assert.Empty(_receiver.Deliveries);
+        Assert.Empty(_receiver.Alerts());
     }
 
     [Fact]
@@ -220,10 +220,10 @@ public sealed class OutboxTests : IAsyncLifetime
         await using (var c = await _db.Connections.OpenAsync(default))
         {
             var stored = await c.ExecuteScalarAsync<string>("SELECT secret_protected FROM alert_channels WHERE id = @id", new { id });
-            Assert.DoesNotContain(_receiver.Key, stored);
+            Assert.DoesNotContain(AlertReceiver.Key, stored);
         }
         await RestartAsync();
-        Assert.Equal(_receiver.Key, await Get<AlertChannelStore>().SigningKeyAsync(id, default));
+        Assert.Equal(AlertReceiver.Key, await Get<AlertChannelStore>().SigningKeyAsync(id, default));
     }
 
     [Fact]
@@ -240,7 +240,7 @@ public sealed class OutboxTests : IAsyncLifetime
         Assert.True(queued);
         Assert.False(again);
         Assert.Contains("npm:ob-digest@1.0.0 (token)", digest.Message);
-        var delivered = Assert.Single(_receiver.Deliveries);
+        var delivered = Assert.Single(_receiver.Alerts());
         Assert.Equal(AlertKinds.Digest, delivered.Kind);
     }
 }

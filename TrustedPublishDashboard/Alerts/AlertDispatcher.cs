@@ -19,6 +19,7 @@ public sealed record DispatchSummary(int Planned, int Attempted, int Sent, int R
 public sealed class AlertDispatcher(
     IDbConnectionFactory connections,
     AlertChannelStore store,
+    AlertRepository alerts,
     IConfiguration configuration,
     ILogger<AlertDispatcher> logger,
     Web.ListenAddresses? listen = null)
@@ -42,9 +43,8 @@ public sealed class AlertDispatcher(
         """;
 
     private const string SelectDue = """
-        SELECT d.alert_id AS AlertId, d.channel_id AS ChannelId, d.attempts AS Attempts, a.registry AS Registry, a.package AS Package, a.key AS Key,
-               a.kind AS Kind, a.severity AS Severity, a.title AS Title, a.message AS Message, a.created_at AS CreatedAt, a.idempotency_key AS IdempotencyKey
-        FROM alert_deliveries d JOIN alerts a ON a.id = d.alert_id JOIN alert_channels c ON c.id = d.channel_id AND c.enabled = 1
+        SELECT d.alert_id AS AlertId, d.channel_id AS ChannelId, d.attempts AS Attempts
+        FROM alert_deliveries d JOIN alert_channels c ON c.id = d.channel_id AND c.enabled = 1
         WHERE d.state = 'pending' AND d.next_attempt_at <= @Now
         ORDER BY d.next_attempt_at, d.alert_id LIMIT @Limit
         """;
@@ -74,15 +74,6 @@ public sealed class AlertDispatcher(
         public long AlertId { get; init; }
         public long ChannelId { get; init; }
         public long Attempts { get; init; }
-        public string Registry { get; init; } = "";
-        public string Package { get; init; } = "";
-        public string Key { get; init; } = "";
-        public string Kind { get; init; } = "";
-        public string Severity { get; init; } = "";
-        public string Title { get; init; } = "";
-        public string Message { get; init; } = "";
-        public string CreatedAt { get; init; } = "";
-        public string IdempotencyKey { get; init; } = "";
     }
 
     /// <summary>
@@ -106,11 +97,13 @@ public sealed class AlertDispatcher(
             planned = await connection.ExecuteAsync(new CommandDefinition(PlanDeliveries, new { Now = DbTime.ToText(now), MaxId = maxId }, cancellationToken: ct));
             due = (await connection.QueryAsync<Due>(new CommandDefinition(SelectDue, new { Now = DbTime.ToText(now), Limit = limit }, cancellationToken: ct))).AsList();
         }
+        var dueAlerts = (await alerts.GetManyAsync(due.Select(d => d.AlertId).Distinct().ToList(), ct)).ToDictionary(a => a.Id);
 
         int sent = 0, retrying = 0, failed = 0;
         await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, async (d, token) =>
         {
-            if (!channels.TryGetValue(d.ChannelId, out var channel) || store.Channel(channel.Row.Kind) is not { } sender) return;
+            if (!channels.TryGetValue(d.ChannelId, out var channel) || store.Channel(channel.Row.Kind) is not { } sender
+                || !dueAlerts.TryGetValue(d.AlertId, out var alert)) return;
             var attempt = (int)d.Attempts + 1;
             await using (var connection = await connections.OpenAsync(token))
             {
@@ -125,7 +118,7 @@ public sealed class AlertDispatcher(
             {
                 result = channel.Settings.Secret is null && channel.Row.HasSecret
                     ? DeliveryResult.Final("The channel's secret cannot be decrypted (the Data Protection keys changed): enter it again in Settings.")
-                    : await sender.SendAsync(channel.Settings, Message(d), token);
+                    : await sender.SendAsync(channel.Settings, Message(alert), token);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -166,12 +159,11 @@ public sealed class AlertDispatcher(
         return TimeSpan.FromSeconds(seconds * (0.8 + Random.Shared.NextDouble() * 0.4));
     }
 
-    private AlertMessage Message(Due d)
+    private AlertMessage Message(AlertRow a)
     {
-        var isDigest = d.Kind == AlertKinds.Digest;
-        var detail = isDigest || d.Package.Length == 0 ? "alerts" : PackageLinks.Detail(d.Registry, d.Package);
-        return new AlertMessage(d.IdempotencyKey, d.Kind, AlertSeverities.Parse(d.Severity), d.Registry, d.Package.Length == 0 ? null : d.Package,
-            d.Key.Length == 0 || d.Kind is AlertKinds.MaintainersChanged or AlertKinds.PollingFailing or AlertKinds.Digest ? null : d.Key,
-            d.Title, d.Message, DashboardUrl is { } baseUrl ? new Uri(baseUrl, detail).ToString() : null, DbTime.Parse(d.CreatedAt), isDigest);
+        var isDigest = a.Kind == AlertKinds.Digest;
+        var detail = isDigest || a.Package.Length == 0 ? "alerts" : PackageLinks.Detail(a.Registry, a.Package);
+        return new AlertMessage(a.IdempotencyKey, a.Kind, a.SeverityValue, a.Registry, a.Package.Length == 0 ? null : a.Package, a.Version,
+            a.Title, a.Message, DashboardUrl is { } baseUrl ? new Uri(baseUrl, detail).ToString() : null, DbTime.Parse(a.CreatedAt), isDigest);
     }
 }

@@ -27,7 +27,7 @@ public sealed record AlertRow
 
     public AlertSeverity SeverityValue => AlertSeverities.Parse(Severity);
 
-    /// <summary>The version the alert is about, when its key is one.</summary>
+    /// <summary>The version the alert is about, when its key is one (other kinds key on a fingerprint, a streak or the day).</summary>
     public string? Version => Kind is AlertKinds.MaintainersChanged or AlertKinds.PollingFailing or AlertKinds.NoEvidence or AlertKinds.Digest || Key.Length == 0 ? null : Key;
 }
 
@@ -185,6 +185,14 @@ public sealed class AlertRepository(IDbConnectionFactory connections)
     {
         await using var connection = await connections.OpenAsync(ct);
         return await connection.QuerySingleOrDefaultAsync<AlertRow>(new CommandDefinition(SelectAlertColumns + " WHERE a.id = @Id", new { Id = id }, cancellationToken: ct));
+    }
+
+    public async Task<IReadOnlyList<AlertRow>> GetManyAsync(IReadOnlyCollection<long> ids, CancellationToken ct)
+    {
+        if (ids.Count == 0) return [];
+        await using var connection = await connections.OpenAsync(ct);
+        return (await connection.QueryAsync<AlertRow>(new CommandDefinition(SelectAlertColumns + " WHERE a.id IN (SELECT value FROM json_each(@Ids))",
+            new { Ids = System.Text.Json.JsonSerializer.Serialize(ids) }, cancellationToken: ct))).AsList();
     }
 
     public async Task<IReadOnlyList<AlertDeliveryRow>> DeliveriesAsync(long alertId, CancellationToken ct)

@@ -26,8 +26,18 @@ public sealed record ReceiverAnswer(int Status, string Body = "", string? RetryA
 /// receiver would — HMAC-SHA256 over "{timestamp}." + body with the UTF-8 key, written here independently — and records
 /// every delivery. Tests use a distinct path each so their recordings do not mix.
 /// </summary>
-public sealed class AlertReceiver : IAsyncLifetime
+public sealed class AlertReceiver : IAsyncLifetime, IAsyncDisposable
 {
+    /// <summary>A started receiver, for tests that own one (<c>await using</c>).</summary>
+    public static async Task<AlertReceiver> StartAsync()
+    {
+        var receiver = new AlertReceiver();
+        await receiver.InitializeAsync();
+        return receiver;
+    }
+
+    ValueTask IAsyncDisposable.DisposeAsync() => new(DisposeAsync());
+
     public const string Key = "receiver-test-key-7f3a";
     public static readonly TimeSpan Tolerance = TimeSpan.FromMinutes(5);
 
