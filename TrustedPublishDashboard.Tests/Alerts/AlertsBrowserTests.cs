@@ -39,7 +39,12 @@ public sealed class AlertsBrowserTests(BrowserFixture fixture)
     public async Task AlertsPage_AcknowledgeAndMute_TheMutedPackagesNextAlertIsRecordedNotSent()
     {
         await TrackAndPollAsync(Downgraded("al-one", "1.0.1"), Downgraded("al-two", "1.0.1"));
-        var page = await fixture.OpenAsync("alerts?package=al-");
+        var page = await fixture.OpenAsync("");
+        await Expect(page.GetByTestId("tile-critical-alerts")).ToContainTextAsync(new System.Text.RegularExpressions.Regex("^[1-9]"));
+        await page.GetByTestId("tile-critical-alerts").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("alerts\\?severity=critical"));
+        await page.GotoAsync("alerts?package=al-");
+        await BrowserFixture.WaitInteractiveAsync(page);
         var rows = page.GetByTestId("alert-row");
         await Expect(rows).ToHaveCountAsync(2);
         await Expect(rows.First.GetByTestId("alert-severity")).ToHaveTextAsync("critical");
