@@ -1,3 +1,9 @@
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using TrustedPublishDashboard.Data;
+using TrustedPublishDashboard.Domain;
+using TrustedPublishDashboard.Monitoring;
+using TrustedPublishDashboard.Tests.Registries.Npm;
 using Microsoft.Playwright;
 
 namespace TrustedPublishDashboard.Tests.Infrastructure;
@@ -34,6 +40,28 @@ public sealed class BrowserFixture : IAsyncLifetime
             // Without the background-networking flags chromium tries to reach the internet, which this sandbox refuses.
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
         });
+    }
+
+    /// <summary>
+    /// Serves the packuments on the replay registry, tracks the packages (in <paramref name="group"/>) and polls just
+    /// them. With <paramref name="trackedSince"/> the packages count as tracked from then, so their fixture versions are
+    /// news to the alert rules rather than history.
+    /// </summary>
+    public async Task TrackAndPollAsync(string? group, DateTimeOffset? trackedSince, params PackumentBuilder[] builders)
+    {
+        foreach (var b in builders) b.ServeOn(Registry);
+        var repo = App.Services.GetRequiredService<PackageRepository>();
+        var ids = builders.Select(b => new PackageId(TrustedPublishDashboard.Domain.Registry.Npm, b.Name)).ToList();
+        await repo.AddAsync(ids, group, default);
+        var rows = new List<long>();
+        foreach (var id in ids) rows.Add((await repo.FindAsync(id, default))!.Id);
+        if (trackedSince is { } since)
+        {
+            await using var c = await App.Database.Connections.OpenAsync(default);
+            await c.ExecuteAsync("UPDATE packages SET added_at = @At WHERE id IN (SELECT value FROM json_each(@Ids))",
+                new { At = DbTime.ToText(since), Ids = System.Text.Json.JsonSerializer.Serialize(rows) });
+        }
+        await App.Services.GetRequiredService<PollService>().PollAsync(TrustedPublishDashboard.Domain.Registry.Npm, "test", null, default, rows);
     }
 
     /// <summary>A fresh page in its own context, already on <paramref name="path"/> with the Blazor circuit up.</summary>

@@ -14,15 +14,7 @@ namespace TrustedPublishDashboard.Tests.Web;
 [Collection(BrowserCollection.Name)]
 public sealed class GridBrowserTests(BrowserFixture fixture)
 {
-    private async Task TrackAndPollAsync(params PackumentBuilder[] builders)
-    {
-        foreach (var b in builders) b.ServeOn(fixture.Registry);
-        var repo = fixture.App.Services.GetRequiredService<PackageRepository>();
-        await repo.AddAsync(builders.Select(b => new PackageId(Registry.Npm, b.Name)).ToList(), "grid-team", default);
-        var ids = new List<long>();
-        foreach (var b in builders) ids.Add((await repo.FindAsync(new PackageId(Registry.Npm, b.Name), default))!.Id);
-        await fixture.App.Services.GetRequiredService<PollService>().PollAsync(Registry.Npm, "test", null, default, ids);
-    }
+    private Task TrackAndPollAsync(params PackumentBuilder[] builders) => fixture.TrackAndPollAsync("grid-team", null, builders);
 
     [Fact]
     public async Task Grid_StillTokenFilter_LivesInTheUrl_SurvivesReload_AndLeadsToTheTimeline()

@@ -82,14 +82,7 @@ public sealed class PlanValidatorTests
     public void ValidatePlan_WorkflowFile_BareYamlNameOnly(string provider, string field, string value, string? code, string? fix)
     {
         var issues = PlanValidator.ValidatePlan(WithField(PlanFor(provider), field, value));
-        if (code is null)
-        {
-            Assert.Empty(issues);
-            return;
-        }
-        var issue = Assert.Single(issues);
-        Assert.Equal((code, field), (issue.Code, issue.Field));
-        if (fix is not null) Assert.Equal(fix, issue.Fix);
+        AssertIssue(issues, code, field, fix);
     }
 
     [Theory]
@@ -108,14 +101,7 @@ public sealed class PlanValidatorTests
     public void ValidatePlan_GitHubNames_CharacterRules(string field, string value, string? code, string? fix)
     {
         var issues = PlanValidator.ValidatePlan(WithField(GitHub(), field, value));
-        if (code is null)
-        {
-            Assert.Empty(issues);
-            return;
-        }
-        var issue = Assert.Single(issues);
-        Assert.Equal((code, field), (issue.Code, issue.Field));
-        if (fix is not null) Assert.Equal(fix, issue.Fix);
+        AssertIssue(issues, code, field, fix);
     }
 
     [Theory]
@@ -181,14 +167,7 @@ public sealed class PlanValidatorTests
     public void ValidatePlan_CircleCi_IdsAndOrigin(string field, string value, string? code, string? fix)
     {
         var issues = PlanValidator.ValidatePlan(WithField(CircleCi(), field, value));
-        if (code is null)
-        {
-            Assert.Empty(issues);
-            return;
-        }
-        var issue = Assert.Single(issues);
-        Assert.Equal((code, field), (issue.Code, issue.Field));
-        if (fix is not null) Assert.Equal(fix, issue.Fix);
+        AssertIssue(issues, code, field, fix);
     }
 
     // Plan: github.com/Octo-Org/Widgets.
@@ -343,5 +322,18 @@ public sealed class PlanValidatorTests
         Assert.Equal(codes.Count, codes.Distinct().Count());
         var names = PlanValidator.PlanRules.Select(r => r.Name).Concat(PlanValidator.PackageRules.Select(r => r.Name)).ToList();
         Assert.Equal(names.Count, names.Distinct().Count());
+    }
+
+    /// <summary>No issue when <paramref name="code"/> is null; otherwise exactly one, with that code, field and (when given) fix.</summary>
+    private static void AssertIssue(IReadOnlyList<PlanIssue> issues, string? code, string field, string? fix)
+    {
+        if (code is null)
+        {
+            Assert.Empty(issues);
+            return;
+        }
+        var issue = Assert.Single(issues);
+        Assert.Equal((code, field), (issue.Code, issue.Field));
+        if (fix is not null) Assert.Equal(fix, issue.Fix);
     }
 }
