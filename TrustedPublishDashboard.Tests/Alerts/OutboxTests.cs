@@ -114,6 +114,18 @@ public sealed class OutboxTests : IAsyncLifetime
         var critical = Assert.Single(_receiver.Alerts(), d => d.Kind == AlertKinds.TrustDowngrade);
         Assert.Equal(("critical", "ob-down", "1.0.1"), (critical.Severity, critical.Package, critical.Version));
         Assert.Contains("https://dashboard.example.test/packages/npm/ob-down", critical.Body);
+
+        // The same alerts through the API: filters, delivery counts, and a clear 400 for a bad filter.
+        using var http = new HttpClient { BaseAddress = _app.BaseUrl };
+        using var list = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("api/v1/alerts?severity=critical&state=all"));
+        var item = Assert.Single(list.RootElement.GetProperty("items").EnumerateArray());
+        Assert.Equal(("trust-downgrade", "ob-down", "1.0.1", 1), (item.GetProperty("kind").GetString(), item.GetProperty("package").GetString(),
+            item.GetProperty("version").GetString(), item.GetProperty("sent").GetInt32()));
+        using var detail = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync($"api/v1/alerts/{item.GetProperty("id").GetInt64()}"));
+        Assert.Equal("sent", detail.RootElement.GetProperty("deliveries")[0].GetProperty("state").GetString());
+        var bad = await http.GetAsync("api/v1/alerts?severity=loud");
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("severity", await bad.Content.ReadAsStringAsync());
     }
 
     [Fact]

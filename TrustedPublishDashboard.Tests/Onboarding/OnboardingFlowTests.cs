@@ -79,6 +79,15 @@ public sealed class OnboardingFlowTests : IAsyncLifetime
         Assert.Equal(StepState.Verified, (await RowAsync(planId, "ob-new")).State(OnboardingStep.Bootstrap));
         Assert.Equal(ComplianceStatus.Compliant, (await RowAsync(planId, "ob-existing")).Compliance!.StatusValue);
 
+        // The same tracker as JSON.
+        using var http = new HttpClient { BaseAddress = _app.BaseUrl };
+        using var json = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync($"api/v1/onboarding/plans/{planId}"));
+        var apiRow = json.RootElement.GetProperty("packages").EnumerateArray().Single(p => p.GetProperty("package").GetString() == "ob-new");
+        Assert.Equal("exists", apiRow.GetProperty("registryState").GetString());
+        Assert.Equal(["bootstrap=verified", "trust-configured=verified", "oidc-only=pending", "token-deleted=pending", "first-oidc-publish=verified"],
+            apiRow.GetProperty("steps").EnumerateArray().Select(st => $"{st.GetProperty("step").GetString()}={st.GetProperty("state").GetString()}"));
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync("api/v1/onboarding/plans/999999")).StatusCode);
+
         // Someone publishes with a token after onboarding: red, with the onboarding finding.
         new PackumentBuilder("ob-existing").Add("1.0.0", 1, new Publish.Token("alice")).Add("1.1.0", 10, new Publish.Trusted("oidc:1"), Release)
             .Add("1.2.0", 12, new Publish.Token("mallory")).Latest("1.2.0").ServeOn(_registry);

@@ -40,6 +40,7 @@ public static class WebExtensions
         app.MapStaticAssets().AllowAnonymous();
         app.MapPackagesApi();
         app.MapDashboardOnboarding();
+        app.MapAlertsApi();
         app.MapBadges(app.Configuration);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

@@ -15,6 +15,8 @@ public sealed record OnboardingPlanRow
     public string? UpdatedAt { get; init; }
     public string? PublisherJson { get; init; }
     public long PackageCount { get; init; }
+    /// <summary>Packages whose five steps are all done (verified, confirmed or not needed).</summary>
+    public long CompletedCount { get; init; }
 
     public PublisherPlan? Publisher => OnboardingJson.Read<PublisherPlan>(PublisherJson);
 }
@@ -137,7 +139,9 @@ public sealed class OnboardingPlanRepository(IDbConnectionFactory connections)
 
     private const string SelectPlans = """
         SELECT pl.id AS Id, pl.name AS Name, pl.registry AS Registry, pl.created_at AS CreatedAt, pl.updated_at AS UpdatedAt,
-               pl.publisher_json AS PublisherJson, COUNT(pp.package_id) AS PackageCount
+               pl.publisher_json AS PublisherJson, COUNT(pp.package_id) AS PackageCount,
+               COUNT(CASE WHEN (SELECT COUNT(*) FROM onboarding_steps s WHERE s.plan_id = pp.plan_id AND s.package_id = pp.package_id
+                                  AND s.state IN ('verified', 'confirmed', 'not-needed')) = 5 THEN 1 END) AS CompletedCount -- 5 = OnboardingSteps.All
         FROM onboarding_plans pl LEFT JOIN onboarding_plan_packages pp ON pp.plan_id = pl.id
         GROUP BY pl.id ORDER BY pl.name
         """;

@@ -170,12 +170,13 @@ public sealed class OnboardingService(
     public async Task<SearchResult> SearchAllAsync(SearchKind kind, string term, IProgress<string>? progress, CancellationToken ct)
     {
         var hits = new List<SearchHit>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         var total = 0;
         for (var page = 0; page < MaxSearchPages; page++)
         {
             var result = await search.SearchAsync(kind, term, hits.Count, NpmSearchClient.MaxPageSize, ct);
             if (result is not SearchResult.Page { Value: var p }) return hits.Count == 0 ? result : new SearchResult.Page(new SearchPage(hits, total, 0));
-            hits.AddRange(p.Hits.Where(h => hits.All(x => x.Name != h.Name)));
+            hits.AddRange(p.Hits.Where(h => seen.Add(h.Name)));
             total = p.Total;
             progress?.Report($"Searched {hits.Count} of {total} package(s)…");
             if (p.Hits.Count == 0 || hits.Count >= total) break;

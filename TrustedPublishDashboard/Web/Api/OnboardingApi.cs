@@ -1,14 +1,51 @@
+using TrustedPublishDashboard.Domain;
 using TrustedPublishDashboard.Onboarding;
 
 namespace TrustedPublishDashboard.Web.Api;
 
-/// <summary>Downloads of a plan's generated scripts and workflow files (the page offers the same text to copy).</summary>
+/// <summary>
+/// Onboarding plans as JSON, and downloads of a plan's generated files. Routes:
+///   GET /api/v1/onboarding/plans                  every plan with package and completion counts
+///   GET /api/v1/onboarding/plans/{id}             one plan's tracker: per package its steps (state, note, who, when) and problems
+///   GET /onboarding/{id}/artifacts/{file}         a generated script or workflow (the page offers the same text to copy)
+/// </summary>
 public static class OnboardingApi
 {
+    public sealed record PlanItem(long Id, string Name, string Registry, string? Provider, string? Repository, long Packages, long Completed, string CreatedAt);
+
+    public sealed record StepItem(string Step, string State, string? Note, string? ConfirmedBy, string? UpdatedAt);
+
+    public sealed record TrackerItem(string Package, string? ManifestVersion, string? WorkspacePath, string RegistryState, string? Status,
+        IReadOnlyList<StepItem> Steps, IReadOnlyList<string> Problems, bool? TrustListMatches);
+
+    public sealed record PlanDetailResponse(PlanItem Plan, IReadOnlyList<TrackerItem> Packages);
+
     public static IEndpointRouteBuilder MapOnboardingApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/onboarding/{planId:long}/artifacts/{key}", DownloadAsync);
+        app.MapGet("/api/v1/onboarding/plans", ListAsync);
+        app.MapGet("/api/v1/onboarding/plans/{planId:long}", GetAsync);
         return app;
+    }
+
+    private static PlanItem Item(OnboardingPlanRow p) =>
+        new(p.Id, p.Name, p.Registry, p.Publisher?.Provider.Code(), p.Publisher?.RepositorySlug, p.PackageCount, p.CompletedCount, p.CreatedAt);
+
+    private static async Task<IResult> ListAsync(OnboardingPlanRepository plans, CancellationToken ct) =>
+        TypedResults.Ok((await plans.ListPlansAsync(ct)).Select(Item).ToList());
+
+    private static async Task<IResult> GetAsync(long planId, OnboardingService onboarding, OnboardingPlanRepository plans, CancellationToken ct)
+    {
+        if (await onboarding.ViewAsync(planId, ct) is not { } view)
+            return TypedResults.Problem($"There is no onboarding plan {planId}.", statusCode: StatusCodes.Status404NotFound, title: "Plan not found");
+        var summary = (await plans.ListPlansAsync(ct)).First(p => p.Id == planId);
+        return TypedResults.Ok(new PlanDetailResponse(Item(summary), view.Rows.Select(r => new TrackerItem(
+            r.Member.Name, r.Member.ManifestVersion, r.Member.WorkspacePath, r.Member.RegistryState, r.Compliance?.Status,
+            OnboardingSteps.All.Select(s => r.Steps[s] is { } row
+                ? new StepItem(s.Code(), row.State, row.Note, row.Actor, row.UpdatedAt)
+                : new StepItem(s.Code(), StepState.Pending.Code(), null, null, null)).ToList(),
+            r.Issues.Select(i => $"{i.Code}: {i.Message}").ToList(),
+            r.TrustCheck?.Matches)).ToList()));
     }
 
     public static string DownloadPath(long planId, string key) => $"onboarding/{planId}/artifacts/{key}";
