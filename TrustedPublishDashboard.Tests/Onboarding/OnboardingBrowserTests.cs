@@ -109,6 +109,12 @@ public sealed class OnboardingBrowserTests(BrowserFixture fixture)
         await Expect(Step(page, "@wz/one", "oidc-only")).ToHaveAttributeAsync("data-state", "confirmed");
         await Expect(page.GetByTestId("step-actor")).ToContainTextAsync("By ");
 
+        // After running the "require OIDC only" script for all: one confirmation for the rest of the plan.
+        await page.GetByTestId("bulk-confirm").ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Confirm", Exact = true }).ClickAsync();
+        await Expect(page.GetByTestId("bulk-result")).ToHaveTextAsync("OIDC-only confirmed for 3 package(s).");
+        await Expect(page.Locator("[data-testid=step][data-step=oidc-only][data-state=confirmed]")).ToHaveCountAsync(4);
+
         // Nothing is lost when the browser closes: a fresh page shows the same tracker.
         await page.Context.CloseAsync();
         var again = await fixture.OpenAsync(new Uri(page.Url).PathAndQuery.TrimStart('/'));

@@ -134,6 +134,12 @@ public sealed class OnboardingFlowTests : IAsyncLifetime
         // A re-check (which sees no trusted publish) does not undo the person's confirmation.
         await Service.RecheckAsync(planId, null, default);
         Assert.Equal(StepState.Confirmed, (await RowAsync(planId, "ob-manual")).State(OnboardingStep.OidcOnly));
+
+        // Bulk: only pending or failed steps change; the evidence-only step cannot be confirmed at all.
+        Assert.Equal((0, (string?)null), await Service.ConfirmForAllAsync(planId, OnboardingStep.OidcOnly, "bob", default));
+        Assert.Equal((1, (string?)null), await Service.ConfirmForAllAsync(planId, OnboardingStep.TrustConfigured, "bob", default));
+        Assert.Equal("bob", (await RowAsync(planId, "ob-manual")).Steps[OnboardingStep.TrustConfigured]!.Actor);
+        Assert.NotNull((await Service.ConfirmForAllAsync(planId, OnboardingStep.FirstOidcPublish, "bob", default)).Error);
     }
 
     [Fact]

@@ -229,6 +229,25 @@ public sealed class OnboardingService(
         return null;
     }
 
+    /// <summary>
+    /// A person confirms one step for every package of the plan where it is still pending or failed (e.g. after running
+    /// the "require OIDC only" script for all of them). Returns how many packages changed.
+    /// </summary>
+    public async Task<(int Changed, string? Error)> ConfirmForAllAsync(long planId, OnboardingStep step, string actor, CancellationToken ct)
+    {
+        if (!ManualStates(step).Contains(StepState.Confirmed))
+            return (0, step == OnboardingStep.FirstOidcPublish
+                ? "The first OIDC publish is verified from registry evidence only: publish from CI, then re-check."
+                : $"{step.Title()} cannot be confirmed by hand.");
+        if (await ViewAsync(planId, ct) is not { } view) return (0, "The plan no longer exists.");
+        var changed = 0;
+        foreach (var row in view.Rows.Where(r => r.State(step) is StepState.Pending or StepState.Failed))
+        {
+            if (await SetStepAsync(planId, row.Member.PackageId, step, StepState.Confirmed, null, actor, ct) is null) changed++;
+        }
+        return (changed, null);
+    }
+
     public async Task<PlanView?> ViewAsync(long planId, CancellationToken ct)
     {
         if (await plans.GetAsync(planId, ct) is not { } plan) return null;
