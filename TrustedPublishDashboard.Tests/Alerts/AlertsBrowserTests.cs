@@ -97,6 +97,7 @@ public sealed class AlertChannelsBrowserTests(BrowserFixture fixture)
 
         await row.GetByTestId("channel-key").ClickAsync();
         await Expect(row.GetByTestId("channel-key-value")).ToContainTextAsync(AlertReceiver.Key);
+        await BrowserFixture.ScreenshotAsync(page, "settings-channels");
         await row.GetByTestId("channel-delete").ClickAsync();
         await Expect(row).ToHaveCountAsync(0);
         await page.Context.CloseAsync();

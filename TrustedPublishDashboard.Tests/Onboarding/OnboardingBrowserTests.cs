@@ -55,6 +55,7 @@ public sealed class OnboardingBrowserTests(BrowserFixture fixture)
         await page.GetByTestId("save-publisher").ClickAsync();
         await Expect(page.GetByTestId("publisher-saved")).ToBeVisibleAsync();
         await Expect(page.GetByTestId("package-issues-none")).ToBeVisibleAsync();
+        await BrowserFixture.ScreenshotAsync(page, "onboarding-publisher");
 
         // 3. Tracker: bootstrap needed for exactly the unpublished package.
         await page.GetByText("3 · Tracker").ClickAsync();
@@ -70,11 +71,15 @@ public sealed class OnboardingBrowserTests(BrowserFixture fixture)
         var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("download-configure-trust-sh").ClickAsync());
         Assert.Equal("configure-trust.sh", download.SuggestedFilename);
         var script = await File.ReadAllTextAsync((await download.PathAsync())!);
-        foreach (var name in new[] { "@wz/one", "@wz/two", "@wz/three", "@wz/fresh" })
+        foreach (var name in new[] { "@wz/one", "@wz/two", "@wz/three" })
             Assert.Contains($"npm trust github '{name}' --file release.yml --repo acme/widgets --allow-publish -y", script);
+        // Not on the registry yet: trust cannot be configured before its bootstrap, and the page says so.
+        Assert.DoesNotContain("@wz/fresh", script);
         Assert.DoesNotContain("@wz/internal", script);
+        await Expect(page.GetByTestId("artifact-note")).ToContainTextAsync("1 package(s) not on the registry yet are left out");
         Assert.Contains("sleep 2", script);
         await Expect(page.Locator("[data-testid=artifact][data-key=bootstrap-placeholders-sh]")).ToContainTextAsync("For 1 package(s): @wz/fresh");
+        await BrowserFixture.ScreenshotAsync(page, "onboarding-scripts");
 
         // 5. Verify: a pasted trust list with one mismatching workflow file.
         await page.GetByText("5 · Verify trust").ClickAsync();

@@ -328,10 +328,15 @@ public sealed class OnboardingService(
 
         var bootstrap = view.Rows.Where(r => r.NeedsBootstrap).Select(r => r.Member.ToPlanned()).ToList();
         Add(ScriptGenerator.Bootstrap(bootstrap, registryUrl));
-        var trust = view.Rows.Where(r => r.State(OnboardingStep.TrustConfigured) is not (StepState.Verified or StepState.Confirmed or StepState.NotNeeded) && r.Publisher is not null)
+        // Trust and publishing access can only be set on a package that exists: the others wait for their bootstrap.
+        var existing = view.Rows.Where(r => r.Member.RegistryState != RegistryStates.Missing).ToList();
+        if (existing.Count < view.Rows.Count)
+            notes.Add($"{view.Rows.Count - existing.Count} package(s) not on the registry yet are left out of the trust and OIDC-only scripts: " +
+                "run the bootstrap script, then Re-check on the Tracker, and they are added.");
+        var trust = existing.Where(r => r.State(OnboardingStep.TrustConfigured) is not (StepState.Verified or StepState.Confirmed or StepState.NotNeeded) && r.Publisher is not null)
             .Select(r => (r.Member.ToPlanned(), r.Publisher!)).ToList();
         Add(ScriptGenerator.Trust(trust));
-        var oidcOnly = view.Rows.Where(r => !r.State(OnboardingStep.OidcOnly).IsDone()).Select(r => r.Member.Name).ToList();
+        var oidcOnly = existing.Where(r => !r.State(OnboardingStep.OidcOnly).IsDone()).Select(r => r.Member.Name).ToList();
         Add(ScriptGenerator.RequireOidcOnly(oidcOnly));
         Add(ScriptGenerator.CollectTrustLists(view.Rows.Select(r => r.Member.Name).ToList()));
         var names = view.Rows.Select(r => r.Member.Name).ToList();
