@@ -282,3 +282,26 @@ public sealed class RegistryDownTests
         Assert.Equal(["polling-failing@@runs-from:"], alerts);
     }
 }
+
+/// <summary>404s: a package never found is not yet published (no alert); one that disappears is (a warning after the threshold).</summary>
+public sealed class NotFoundAlertTests
+{
+    [Fact]
+    public async Task NeverPublished_NoPollingAlert_ButAPackageThatDisappears_Warns()
+    {
+        await using var registry = await ReplayRegistry.StartAsync();
+        await using var app = await LiveApp.StartAsync($"--Registries:Npm:BaseUrl={registry.BaseUrl}", "--Registries:Http:MaxRetries=0",
+            "--Jobs:npm-poll:Interval=01:00:00", "--Jobs:alert-dispatch:Interval=01:00:00");
+        registry.Serve("/nf-planned", ReplayResponse.WithStatus(404));
+        new PackumentBuilder("nf-gone").Add("1.0.0", 1, new Publish.Trusted("oidc:1")).ServeOn(registry);
+        await app.Services.GetRequiredService<PackageRepository>().AddAsync([new PackageId(Registry.Npm, "nf-planned"), new PackageId(Registry.Npm, "nf-gone")], null, default);
+        var poll = app.Services.GetRequiredService<PollService>();
+        await poll.PollAsync(Registry.Npm, "test", null, default);
+        registry.Serve("/nf-gone", ReplayResponse.WithStatus(404));
+
+        for (var i = 0; i < 4; i++) await poll.PollAsync(Registry.Npm, "test", null, default);
+
+        await using var c = await app.Database.Connections.OpenAsync(default);
+        Assert.Equal(["polling-failing@nf-gone"], (await c.QueryAsync<string>("SELECT kind || '@' || package FROM alerts")).AsList());
+    }
+}

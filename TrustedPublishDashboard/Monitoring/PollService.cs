@@ -152,8 +152,12 @@ public sealed class PollService(
                 return "unchanged";
             case RegistryFetch.Failed failure:
                 // An unreachable or misconfigured registry fails every package: that is one registry alert at the end of
-                // the poll (RaiseRegistryFailingAsync), not a thousand package alerts.
-                var packageAlert = failure.Kind is FetchFailure.Network or FetchFailure.Configuration ? null
+                // the poll (RaiseRegistryFailingAsync), not a thousand package alerts. A package that was never found is
+                // not yet published (e.g. waiting for its onboarding bootstrap), not a failing poll; one that was found
+                // before and now answers 404 is.
+                var quiet = failure.Kind is FetchFailure.Network or FetchFailure.Configuration
+                    || (failure.Kind == FetchFailure.NotFound && state.SucceededAt is null);
+                var packageAlert = quiet ? null
                     : AlertRules.PollingFailing(package.PackageId, state.ConsecutiveFailures + 1, state.SucceededAt, FailureThreshold, failure.Error);
                 await evidence.SaveFailureAsync(package.Id, failure.Error, now, ct, package.PackageId, packageAlert);
                 if (onboarded && failure.Kind == FetchFailure.NotFound) await onboarding.ObserveMissingAsync(package.Id, now, ct);
