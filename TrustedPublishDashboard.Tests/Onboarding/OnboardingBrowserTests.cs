@@ -128,6 +128,40 @@ public sealed class OnboardingBrowserTests(BrowserFixture fixture)
         await again.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task Import_ScopeSearch_PicksFromPagedResults_AndARegistryWithoutSearchIsNamedAsSuch()
+    {
+        fixture.Registry.Serve("/-/v1/search?text=scope%3Asrch&size=250&from=0", ReplayResponse.Json(
+            """{"objects":[{"package":{"name":"@srch/a","version":"1.0.0"}},{"package":{"name":"@srch/b","version":"2.0.0"}}],"total":2}"""));
+        fixture.Registry.Serve("/-/v1/search?text=maintainer%3Anobody&size=250&from=0", ReplayResponse.WithStatus(404));
+        new PackumentBuilder("@srch/a").Add("1.0.0", 1, new Publish.Token("alice")).ServeOn(fixture.Registry);
+        new PackumentBuilder("@srch/b").Add("2.0.0", 1, new Publish.Token("alice")).ServeOn(fixture.Registry);
+        var page = await fixture.OpenAsync("onboarding");
+        await page.GetByTestId("new-plan-name").FillAsync("Search plan");
+        await page.GetByTestId("new-plan-name").PressAsync("Tab");
+        await page.GetByTestId("create-plan").ClickAsync();
+        await Expect(page.GetByTestId("plan-title")).ToHaveTextAsync("Search plan");
+        await BrowserFixture.WaitInteractiveAsync(page);
+
+        await page.GetByText("Maintainer", new() { Exact = true }).ClickAsync();
+        await page.GetByTestId("search-term").FillAsync("nobody");
+        await page.GetByTestId("search-term").PressAsync("Tab");
+        await page.GetByTestId("search").ClickAsync();
+        await Expect(page.GetByTestId("search-message")).ToContainTextAsync("does not offer search");
+        await Expect(page.GetByTestId("search-message")).ToContainTextAsync("archive or paste");
+
+        await page.GetByText("Scope", new() { Exact = true }).ClickAsync();
+        await page.GetByTestId("search-term").FillAsync("@srch");
+        await page.GetByTestId("search-term").PressAsync("Tab");
+        await page.GetByTestId("search").ClickAsync();
+        await Expect(page.GetByTestId("search-count")).ToHaveTextAsync("2 package(s) found.");
+        await page.GetByTestId("search-add").ClickAsync();
+        await Expect(page.GetByTestId("plan-import-summary")).ToContainTextAsync("2 package(s) added");
+        await page.GetByText("3 · Tracker").ClickAsync();
+        await Expect(page.GetByTestId("tracker-row")).ToHaveCountAsync(2);
+        await page.Context.CloseAsync();
+    }
+
     private static string Line(string package, string file) =>
         $$$"""{"package":"{{{package}}}","trust":[{"id":"id-{{{package}}}","type":"github","claims":{"repository":"acme/widgets","workflow_ref":{"file":"{{{file}}}"}},"permissions":["createPackage"]}]}""";
 }
