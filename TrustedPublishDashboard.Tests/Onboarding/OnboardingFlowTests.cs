@@ -172,6 +172,12 @@ public sealed class OnboardingFlowTests : IAsyncLifetime
         var (artifacts, _) = await Service.ArtifactsAsync(planId, default);
         var trust = Assert.Single(artifacts, a => a.Content.Contains("npm trust github"));
         Assert.Equal(["ob-t2"], trust.Packages);
+
+        // An override that makes the package's publisher invalid keeps it out of the script, and says so.
+        await Service.SaveOverrideAsync(planId, failed.Member.PackageId, new PublisherOverride { WorkflowFile = ".github/workflows/release.yml" }, default);
+        var (after, notes) = await Service.ArtifactsAsync(planId, default);
+        Assert.DoesNotContain(after, a => a.Content.Contains("npm trust github"));
+        Assert.Contains(notes, n => n.Contains("ob-t2") && n.Contains("override"));
     }
 
     [Fact]

@@ -333,7 +333,13 @@ public sealed class OnboardingService(
         if (existing.Count < view.Rows.Count)
             notes.Add($"{view.Rows.Count - existing.Count} package(s) not on the registry yet are left out of the trust and OIDC-only scripts: " +
                 "run the bootstrap script, then Re-check on the Tracker, and they are added.");
-        var trust = existing.Where(r => r.State(OnboardingStep.TrustConfigured) is not (StepState.Verified or StepState.Confirmed or StepState.NotNeeded) && r.Publisher is not null)
+        // A per-package override can make that package's publisher invalid (e.g. a path for the workflow file).
+        var invalid = view.Rows.Where(r => r.Publisher is { } p && p != publisher && PlanValidator.ValidatePlan(p).Any(i => i.Severity == PlanIssueSeverity.Error))
+            .Select(r => r.Member.Name).ToHashSet(StringComparer.Ordinal);
+        if (invalid.Count > 0)
+            notes.Add($"Left out of the trust script until their override is fixed (Publisher tab): {string.Join(", ", invalid.Order(StringComparer.Ordinal))}.");
+        var trust = existing.Where(r => r.State(OnboardingStep.TrustConfigured) is not (StepState.Verified or StepState.Confirmed or StepState.NotNeeded)
+                && r.Publisher is not null && !invalid.Contains(r.Member.Name))
             .Select(r => (r.Member.ToPlanned(), r.Publisher!)).ToList();
         Add(ScriptGenerator.Trust(trust));
         var oidcOnly = existing.Where(r => !r.State(OnboardingStep.OidcOnly).IsDone()).Select(r => r.Member.Name).ToList();
