@@ -35,11 +35,7 @@ public sealed class OnboardingBrowserTests(BrowserFixture fixture)
             .ToTarGz();
 
         var page = await fixture.OpenAsync("onboarding");
-        await page.GetByTestId("new-plan-name").FillAsync("Widgets monorepo");
-        await page.GetByTestId("new-plan-name").PressAsync("Tab");
-        await page.GetByTestId("create-plan").ClickAsync();
-        await Expect(page.GetByTestId("plan-title")).ToHaveTextAsync("Widgets monorepo");
-        await BrowserFixture.WaitInteractiveAsync(page);
+        await CreatePlanAsync(page, "Widgets monorepo");
 
         // 1. Import: the archive's workspaces, the private package skipped and said so, the existence check done.
         await page.GetByTestId("archive-input").SetInputFilesAsync(new FilePayload { Name = "widgets.tar.gz", MimeType = "application/gzip", Buffer = archive });
@@ -137,11 +133,7 @@ public sealed class OnboardingBrowserTests(BrowserFixture fixture)
         new PackumentBuilder("@srch/a").Add("1.0.0", 1, new Publish.Token("alice")).ServeOn(fixture.Registry);
         new PackumentBuilder("@srch/b").Add("2.0.0", 1, new Publish.Token("alice")).ServeOn(fixture.Registry);
         var page = await fixture.OpenAsync("onboarding");
-        await page.GetByTestId("new-plan-name").FillAsync("Search plan");
-        await page.GetByTestId("new-plan-name").PressAsync("Tab");
-        await page.GetByTestId("create-plan").ClickAsync();
-        await Expect(page.GetByTestId("plan-title")).ToHaveTextAsync("Search plan");
-        await BrowserFixture.WaitInteractiveAsync(page);
+        await CreatePlanAsync(page, "Search plan");
 
         await page.GetByText("Maintainer", new() { Exact = true }).ClickAsync();
         await page.GetByTestId("search-term").FillAsync("nobody");
@@ -160,6 +152,16 @@ public sealed class OnboardingBrowserTests(BrowserFixture fixture)
         await page.GetByText("3 · Tracker").ClickAsync();
         await Expect(page.GetByTestId("tracker-row")).ToHaveCountAsync(2);
         await page.Context.CloseAsync();
+    }
+
+    /// <summary>Creates a plan from the Onboarding page and waits for its page.</summary>
+    private static async Task CreatePlanAsync(IPage page, string name)
+    {
+        await page.GetByTestId("new-plan-name").FillAsync(name);
+        await page.GetByTestId("new-plan-name").PressAsync("Tab");
+        await page.GetByTestId("create-plan").ClickAsync();
+        await Expect(page.GetByTestId("plan-title")).ToHaveTextAsync(name);
+        await BrowserFixture.WaitInteractiveAsync(page);
     }
 
     private static string Line(string package, string file) =>
