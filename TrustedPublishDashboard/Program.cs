@@ -92,7 +92,7 @@ public sealed class Program
             .AddDashboardAuth(authMode)
             .AddDashboardOnboarding()
             .AddDashboardAlerts()
-            .AddDashboardWeb();
+            .AddDashboardWeb(builder.Configuration);
 
         var app = builder.Build();
         app.MapDashboardWeb();

@@ -110,10 +110,25 @@ public sealed class PackageNamesTests
     [InlineData("plus+", "'+'")]
     [InlineData("12345", "at least one letter")]
     [InlineData("1.2-3", "at least one letter")]
+    [InlineData("-cmd", "must not start with '-'")]
+    [InlineData("--help", "must not start with '-'")]
     public void CheckRubyGems_InvalidName_IsRejectedWithReason(string name, string reasonFragment)
     {
         var check = PackageNames.CheckRubyGems(name);
         Assert.False(check.IsValid);
         Assert.Contains(reasonFragment, check.Error);
+    }
+
+    [Theory]
+    [InlineData("npm:-cmd")]
+    [InlineData("npm:--registry=http://evil.example")]
+    [InlineData("rubygems:-cmd")]
+    [InlineData("gem:--version")]
+    [InlineData("pypi:-cmd")]
+    public void EveryRegistry_RefusesANameStartingWithADash(string line)
+    {
+        var parsed = Assert.Single(PackageSpecParser.ParseLines(line));
+        Assert.Null(parsed.Package);
+        Assert.NotNull(parsed.Error);
     }
 }

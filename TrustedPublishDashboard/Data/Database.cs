@@ -45,7 +45,7 @@ public sealed class SqliteConnectionFactory : IDbConnectionFactory
             {
                 try
                 {
-                    Directory.CreateDirectory(dir);
+                    PrepareFolder(dir);
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
@@ -65,6 +65,55 @@ public sealed class SqliteConnectionFactory : IDbConnectionFactory
 
     public string DataSource { get; }
 
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    /// <summary>
+    /// The data folder holds the database and the Data Protection key ring that encrypts channel secrets: a folder the
+    /// app creates gets a .gitignore of its own, so `git add -A` in a checkout never commits it, wherever it is.
+    /// </summary>
+    private static void PrepareFolder(string dir)
+    {
+        if (Directory.Exists(dir)) return;
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, ".gitignore"), "# Created by TrustedPublishDashboard: its database and key ring never belong in git.\n*\n");
+    }
+
+    /// <summary>
+    /// Before the first connection: the database file is created readable by its owner only (SQLite gives its -wal and
+    /// -shm files the same mode), and one made by an older version (0644) is tightened when it is ours to change.
+    /// </summary>
+    private void PrepareDatabaseFile()
+    {
+        if (IsInMemory || OperatingSystem.IsWindows() || Volatile.Read(ref _filePrepared)) return;
+        lock (_prepareLock)
+        {
+            if (_filePrepared) return;
+            if (!File.Exists(DataSource))
+            {
+                // An empty file is a valid new SQLite database; creating it here is what lets us choose its mode.
+                using var _ = new FileStream(DataSource, new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.Write, UnixCreateMode = OwnerOnly });
+            }
+            else
+            {
+                foreach (var path in new[] { DataSource, DataSource + "-wal", DataSource + "-shm" })
+                {
+                    try
+                    {
+                        if (File.Exists(path) && (File.GetUnixFileMode(path) & ~(OwnerOnly | UnixFileMode.UserExecute)) != 0) File.SetUnixFileMode(path, OwnerOnly);
+                    }
+                    catch (UnauthorizedAccessException)
+                    {
+                        // Owned by someone else (a shared volume): leave the mode to its owner.
+                    }
+                }
+            }
+            Volatile.Write(ref _filePrepared, true);
+        }
+    }
+
+    private readonly Lock _prepareLock = new();
+    private bool _filePrepared;
+
     public bool IsInMemory { get; }
 
     public static SqliteConnectionFactory FromConfiguration(IConfiguration configuration) =>
@@ -72,6 +121,7 @@ public sealed class SqliteConnectionFactory : IDbConnectionFactory
 
     public async Task<DbConnection> OpenAsync(CancellationToken ct)
     {
+        PrepareDatabaseFile();
         var connection = new SqliteConnection(_connectionString);
         try
         {

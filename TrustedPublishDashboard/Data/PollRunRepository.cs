@@ -32,6 +32,21 @@ public sealed class PollRunRepository(IDbConnectionFactory connections)
         WHERE id = @Id
         """;
 
+    private const string Progress = """
+        UPDATE poll_runs SET progress_at = @At, packages_ok = @Ok, packages_failed = @Failed, packages_unchanged = @Unchanged,
+            requests = @Requests, bytes = @Bytes, not_modified = @NotModified
+        WHERE id = @Id AND finished_at IS NULL
+        """;
+
+    public const string InterruptedPrefix = "interrupted";
+
+    // Closed at the last moment it is known to have been alive; the counts are those of its last progress write.
+    private const string CloseInterrupted = """
+        UPDATE poll_runs SET finished_at = COALESCE(progress_at, started_at),
+            error = 'interrupted: the app stopped during this poll after ' || (packages_ok + packages_failed) || ' of ' || packages_total || ' packages'
+        WHERE finished_at IS NULL
+        """;
+
     private const string SelectRecent = """
         SELECT id AS Id, registry AS Registry, trigger AS Trigger, started_at AS StartedAt, finished_at AS FinishedAt,
                packages_total AS PackagesTotal, packages_ok AS PackagesOk, packages_failed AS PackagesFailed,
@@ -63,6 +78,30 @@ public sealed class PollRunRepository(IDbConnectionFactory connections)
         }, cancellationToken: ct));
     }
 
+    /// <summary>The counts so far, written during a poll so that a crash leaves a true record.</summary>
+    public async Task ProgressAsync(long id, DateTimeOffset at, int ok, int failed, int unchanged, long requests, long bytes, long notModified, CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(Progress, new
+        {
+            Id = id,
+            At = DbTime.ToText(at),
+            Ok = ok,
+            Failed = failed,
+            Unchanged = unchanged,
+            Requests = requests,
+            Bytes = bytes,
+            NotModified = notModified,
+        }, cancellationToken: ct));
+    }
+
+    /// <summary>At start-up: closes the runs a crash left open (none can be running in this process yet). Returns how many.</summary>
+    public async Task<int> CloseInterruptedAsync(CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(CloseInterrupted, cancellationToken: ct));
+    }
+
     public async Task<IReadOnlyList<PollRunRow>> RecentAsync(int take, CancellationToken ct)
     {
         await using var connection = await connections.OpenAsync(ct);
@@ -78,8 +117,9 @@ public sealed class PollRunRepository(IDbConnectionFactory connections)
         await using var connection = await connections.OpenAsync(ct);
         var rows = await connection.QueryAsync<(long Id, long Total, long Failed, string? Error)>(new CommandDefinition("""
             SELECT id, packages_total, packages_failed, error FROM poll_runs
-            WHERE registry = @Registry AND finished_at IS NOT NULL ORDER BY id DESC LIMIT 1000
-            """, new { Registry = registry }, cancellationToken: ct));
+            WHERE registry = @Registry AND finished_at IS NOT NULL AND (error IS NULL OR error NOT LIKE @Interrupted)
+            ORDER BY id DESC LIMIT 1000
+            """, new { Registry = registry, Interrupted = InterruptedPrefix + "%" }, cancellationToken: ct));
         int runs = 0;
         long? first = null;
         string? lastError = null;

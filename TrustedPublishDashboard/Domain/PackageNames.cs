@@ -20,6 +20,10 @@ public static partial class PackageNames
 {
     public const int NpmMaxLength = 214;
 
+    // Every registry: a name is passed to npm, gem and twine in generated scripts, where a leading '-' reads as an option.
+    private static readonly PackageNameCheck LeadingDash =
+        PackageNameCheck.Invalid("names must not start with '-' (in a command line it would read as an option)");
+
     // npm (validate-npm-package-name, rules for new packages): lowercase, at most 214 characters, an optional
     // "@scope/" prefix, URL-safe characters only, no leading '.' or '_', none of ~'!()* .
     [GeneratedRegex("^[a-z0-9._-]+$")]
@@ -39,6 +43,7 @@ public static partial class PackageNames
                 : "npm names must be lowercase");
         }
         if (name[0] is '.' or '_') return PackageNameCheck.Invalid("npm names must not start with '.' or '_'");
+        if (name[0] == '-') return LeadingDash;
 
         string? scope = null;
         var bare = name;
@@ -93,6 +98,7 @@ public static partial class PackageNames
     public static PackageNameCheck CheckRubyGems(string name)
     {
         if (string.IsNullOrEmpty(name)) return PackageNameCheck.Invalid("the name is empty");
+        if (name[0] == '-') return LeadingDash;
         if (!GemName().IsMatch(name))
         {
             var bad = name.First(c => !(char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'));

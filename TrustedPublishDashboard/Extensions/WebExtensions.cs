@@ -2,6 +2,7 @@ using Radzen;
 using TrustedPublishDashboard.Web.Components;
 using TrustedPublishDashboard.Web.Api;
 using TrustedPublishDashboard.Web.Health;
+using TrustedPublishDashboard.Web.Security;
 
 namespace TrustedPublishDashboard.Extensions;
 
@@ -9,12 +10,20 @@ public static class WebExtensions
 {
     public const string ThemeCookie = "tpd-theme";
 
-    public static IServiceCollection AddDashboardWeb(this IServiceCollection services)
+    public static IServiceCollection AddDashboardWeb(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddRazorComponents().AddInteractiveServerComponents().AddHubOptions(o =>
+        {
+            // A paste (PasteLimit.MaxBytes) travels as one message; JSON escaping can double quote-heavy text. Above
+            // that app.js clears the box with a message instead of letting the connection drop. Only loopback
+            // same-origin clients reach the hub (RequestGuardMiddleware), so the larger buffer is not a remote lever.
+            o.MaximumReceiveMessageSize = 3L * Web.Components.Shared.PasteLimit.MaxBytes;
+        });
         services.AddRadzenComponents();
         services.AddDashboardDataProtection();
         services.AddSingleton<Web.ListenAddresses>();
+        // Read at composition so a bad Web:AllowedHosts refuses the start with its message.
+        services.AddSingleton(HostPolicy.From(configuration));
         services.AddRadzenCookieThemeService(o =>
         {
             o.Name = ThemeCookie;
@@ -29,10 +38,14 @@ public static class WebExtensions
 
     public static WebApplication MapDashboardWeb(this WebApplication app)
     {
+        // Before anything else answers: a foreign Host or Origin gets a refusal, not a page, a file or a circuit.
+        app.UseMiddleware<RequestGuardMiddleware>();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/error", createScopeForErrors: true);
         }
+        // Every API error has a body: binding failures (take=abc) and other empty 4xx/5xx answers become problem details.
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
@@ -42,7 +55,8 @@ public static class WebExtensions
         app.MapDashboardOnboarding();
         app.MapAlertsApi();
         app.MapBadges(app.Configuration);
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // The guard sends the whole Content-Security-Policy (frame-ancestors 'none' included); Blazor's own header would be a second one.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         return app;
     }
 }

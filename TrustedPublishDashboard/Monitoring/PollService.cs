@@ -63,6 +63,9 @@ public sealed class PollService(
         return new RecheckResult(polls, unsupported);
     }
 
+    /// <summary>Milliseconds between progress writes of a running poll's counts.</summary>
+    private const long ProgressInterval = 2000;
+
     public async Task<PollSummary> PollAsync(Registry registry, string trigger, IProgress<PollProgress>? progress, CancellationToken ct,
         IReadOnlyCollection<long>? packageIds = null)
     {
@@ -74,6 +77,7 @@ public sealed class PollService(
         var runId = await runs.StartAsync(registry.Code(), trigger, targets.Count, started, ct);
         var stats = new FetchStats();
         int ok = 0, failed = 0, unchanged = 0, done = 0, unreachable = 0;
+        var lastProgress = Environment.TickCount64;
         string? runError = null;
         try
         {
@@ -99,6 +103,11 @@ public sealed class PollService(
                     default: Interlocked.Increment(ref ok); break;
                 }
                 progress?.Report(new PollProgress(Interlocked.Increment(ref done), targets.Count, package.PackageId, outcome));
+                // Counts so far, at most every ProgressInterval and by one worker at a time: a crash then leaves a true record.
+                var last = Interlocked.Read(ref lastProgress);
+                if (Environment.TickCount64 - last >= ProgressInterval && Interlocked.CompareExchange(ref lastProgress, Environment.TickCount64, last) == last)
+                    await runs.ProgressAsync(runId, DateTimeOffset.UtcNow, Volatile.Read(ref ok), Volatile.Read(ref failed), Volatile.Read(ref unchanged),
+                        stats.Requests, stats.Bytes, stats.NotModified, CancellationToken.None);
             });
         }
         catch (OperationCanceledException)

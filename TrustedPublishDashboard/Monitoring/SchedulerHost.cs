@@ -12,7 +12,7 @@ namespace TrustedPublishDashboard.Monitoring;
 /// state that matters lives in our tables), jobs resolved from DI in their own scope, every run recorded.
 /// </summary>
 public sealed class SchedulerHost(IServiceProvider services, IConfiguration configuration, JobRunRecorder recorder,
-    JobRunRepository runs, ILogger<SchedulerHost> logger) : IHostedService
+    JobRunRepository runs, PollRunRepository pollRuns, ILogger<SchedulerHost> logger) : IHostedService
 {
     private IScheduler? _scheduler;
 
@@ -23,6 +23,8 @@ public sealed class SchedulerHost(IServiceProvider services, IConfiguration conf
     {
         var interrupted = await runs.MarkInterruptedAsync(cancellationToken);
         if (interrupted > 0) logger.LogWarning("{Count} job run(s) were interrupted by the previous shutdown", interrupted);
+        var polls = await pollRuns.CloseInterruptedAsync(cancellationToken);
+        if (polls > 0) logger.LogWarning("{Count} poll run(s) were cut off by the previous shutdown and are recorded as interrupted", polls);
 
         var properties = new NameValueCollection
         {
@@ -59,9 +61,18 @@ public sealed class SchedulerHost(IServiceProvider services, IConfiguration conf
         if (scheduler is null) return;
         // Ask running jobs to stop (their CancellationToken fires; a poll stops between packages and records it),
         // then wait for them so that nothing is left half-written.
-        foreach (var running in await scheduler.GetCurrentlyExecutingJobs(cancellationToken))
-            await scheduler.Interrupt(running.FireInstanceId, cancellationToken);
-        await scheduler.Shutdown(waitForJobsToComplete: true, cancellationToken);
+        try
+        {
+            foreach (var running in await scheduler.GetCurrentlyExecutingJobs(cancellationToken))
+                await scheduler.Interrupt(running.FireInstanceId, cancellationToken);
+            await scheduler.Shutdown(waitForJobsToComplete: true, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The host's shutdown timeout ran out: stop anyway. Whatever was still running is recorded as interrupted
+            // at the next start (job runs and poll runs alike); a clean exit beats an unhandled exception.
+            logger.LogWarning("Background jobs were still running when the shutdown timeout ran out; they will be recorded as interrupted");
+        }
     }
 
     /// <summary>Each execution gets its own DI scope, disposed when Quartz returns the job.</summary>

@@ -58,6 +58,9 @@ public static class ComplianceQueryParser
                 Error("page", "page must be a whole number from 1");
             if (Value(p, "pageSize") is { } ps && (!int.TryParse(ps, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > MaxPageSize))
                 Error("pageSize", $"pageSize must be a whole number from 1 to {MaxPageSize}");
+            // The offset is (page - 1) × pageSize and must fit; a larger page would wrap around to a negative offset.
+            if (!errors.ContainsKey("page") && !errors.ContainsKey("pageSize") && (long)page * pageSize > int.MaxValue)
+                Error("page", $"page × pageSize must not exceed {int.MaxValue:D}");
         }
         GroupKey? groupBy = null;
         if (Value(p, "groupBy") is { } gb)

@@ -94,10 +94,10 @@ public static class PackagesApi
         await foreach (var r in compliance.StreamAsync(query, ct))
         {
             await writer.WriteLineAsync(string.Join(',',
-                Csv(r.Registry), Csv(r.Name), Csv(Neutralize(r.GroupName)), r.IsSample ? "true" : "false", Csv(r.Status ?? "pending"),
+                Csv(r.Registry), Csv(r.Name), Csv(r.GroupName), r.IsSample ? "true" : "false", Csv(r.Status ?? "pending"),
                 Csv(r.LatestVersion), Csv(r.LatestMethod), Csv(r.LatestPublishedAt), r.LatestProvenance switch { true => "true", false => "false", _ => "" },
                 Csv(r.LatestRepository), Csv(r.LatestWorkflow), Csv(r.LastTokenVersion), Csv(r.LastTokenAt),
-                r.FindingCount.ToString(CultureInfo.InvariantCulture), Csv(r.CheckedAt), Csv(Neutralize(r.Error))));
+                r.FindingCount.ToString(CultureInfo.InvariantCulture), Csv(r.CheckedAt), Csv(r.Error)));
             if (++n % 500 == 0) await writer.FlushAsync(ct);
         }
         return Results.Empty;
@@ -125,17 +125,18 @@ public static class PackagesApi
         return Results.Empty;
     }
 
-    private static string Csv(string? value)
+    /// <summary>
+    /// One CSV text cell, quoted when needed. Every text cell that a spreadsheet would read as a formula (starting with
+    /// = + - @, tab or carriage return) is prefixed with an apostrophe, whatever its source: versions, repositories and
+    /// workflow paths come from registry metadata that anyone who can publish controls. A scoped npm name (@scope/x)
+    /// gets the prefix too; its exact value is in the JSON export.
+    /// </summary>
+    public static string Csv(string? value)
     {
         if (string.IsNullOrEmpty(value)) return "";
+        if (value[0] is '=' or '+' or '-' or '@' or '\t' or '\r') value = "'" + value;
         return value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
     }
-
-    /// <summary>
-    /// Free text (group names, registry error messages) starting with = + - @ would run as a formula in a spreadsheet;
-    /// prefix it. Package names are left exact: a scoped npm name starts with @ and must stay as it is.
-    /// </summary>
-    private static string? Neutralize(string? text) => text is { Length: > 0 } && text[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + text : text;
 
     public static string ETagFor(string content) => "\"" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(content)))[..16] + "\"";
 }

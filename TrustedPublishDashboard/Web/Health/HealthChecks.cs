@@ -47,14 +47,21 @@ public static class HealthResponse
 {
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = false };
 
-    /// <summary>{"status":"healthy","checks":{"database":{"status":"healthy","description":"…","durationMs":1.2,"data":{…}}},"durationMs":3.4}</summary>
+    /// <summary>
+    /// To a caller on this machine through a name the dashboard serves:
+    /// {"status":"healthy","checks":{"database":{"status":"healthy","description":"…","durationMs":1.2,"data":{…}}},"durationMs":3.4}.
+    /// To anyone else (a probe through a published port, another host, a foreign Host): {"status":"healthy"} only —
+    /// the details name the database file and the schema, which are nobody else's business.
+    /// </summary>
     public static Task WriteAsync(HttpContext context, HealthReport report)
     {
         context.Response.ContentType = "application/json; charset=utf-8";
         context.Response.Headers.CacheControl = "no-store";
+        var status = report.Status.ToString().ToLowerInvariant();
+        if (!MayReadDetails(context)) return context.Response.WriteAsync(JsonSerializer.Serialize(new { status }, Json));
         var body = new
         {
-            status = report.Status.ToString().ToLowerInvariant(),
+            status,
             checks = report.Entries.ToDictionary(e => e.Key, e => new
             {
                 status = e.Value.Status.ToString().ToLowerInvariant(),
@@ -65,6 +72,13 @@ public static class HealthResponse
             durationMs = Math.Round(report.TotalDuration.TotalMilliseconds, 2),
         };
         return context.Response.WriteAsync(JsonSerializer.Serialize(body, Json));
+    }
+
+    private static bool MayReadDetails(HttpContext context)
+    {
+        var remote = context.Connection.RemoteIpAddress;
+        var local = remote is null || System.Net.IPAddress.IsLoopback(remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote);
+        return local && context.RequestServices.GetRequiredService<Security.HostPolicy>().IsAllowedHost(context.Request.Host.Host);
     }
 
     public static HealthCheckOptions Options { get; } = new()
