@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using TrustedPublishDashboard.Alerts.Channels;
 
@@ -19,7 +20,7 @@ public static class AlertChannelsExtensions
             .RemoveAllLoggers();
         services.AddSingleton<IAlertChannel, WebhookChannel>();
         services.AddSingleton<IAlertChannel, SlackChannel>();
-        services.AddSingleton<IAlertChannel, EmailChannel>();
+        services.AddSingleton<IAlertChannel>(_ => new EmailChannel(Dns.GetHostAddressesAsync));
         return services;
     }
 }

@@ -1,35 +1,25 @@
 using System.Net;
+using Microsoft.Extensions.Logging.Abstractions;
 using TrustedPublishDashboard.Alerts.Channels;
 
 namespace TrustedPublishDashboard.Tests.Alerts;
 
 /// <summary>
-/// The connect-time guard. A fake resolver stands in for DNS (no lookups leave the machine): "rebind.test" resolves to
-/// the metadata address as a rebinding attacker's name would, "receiver.test" to loopback where the receiver listens.
+/// The connect-time guard, with <see cref="AlertTestData.FakeDns"/> for DNS: "rebind.test" resolves to the metadata
+/// address, "receiver.test" to loopback where the receiver listens.
 /// </summary>
 public sealed class AlertHttpTests(AlertReceiver receiver) : IClassFixture<AlertReceiver>
 {
-    private static readonly Dictionary<string, IPAddress[]> FakeDns = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["rebind.test"] = [IPAddress.Parse("169.254.169.254")],
-        ["mixed.test"] = [IPAddress.Loopback, IPAddress.Parse("fe80::1")],
-        ["mapped.test"] = [IPAddress.Parse("::ffff:169.254.169.254")],
-        ["receiver.test"] = [IPAddress.Loopback],
-    };
-
-    private static Task<IPAddress[]> ResolveAsync(string host, CancellationToken ct) =>
-        Task.FromResult(FakeDns.TryGetValue(host, out var addresses) ? addresses : []);
-
     private static WebhookChannel Channel() =>
-        new(new FixedHttpClientFactory(AlertHttp.CreateHandler(ResolveAsync)), TimeProvider.System);
+        new(new FixedHttpClientFactory(AlertHttp.CreateHandler(AlertTestData.ResolveAsync)), TimeProvider.System, NullLogger<WebhookChannel>.Instance);
 
     // "http://rebind.test" would fail the save-time https rule first, so these channels skip Validate by posting to the
     // guard's handler directly; the channel-level test below uses https to a name that passes the URL rules.
     private static async Task<DeliveryResult> PostAsync(string url)
     {
-        using var client = new HttpClient(AlertHttp.CreateHandler(ResolveAsync));
+        using var client = new HttpClient(AlertHttp.CreateHandler(AlertTestData.ResolveAsync));
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent("{}") };
-        return await AlertHttp.SendAsync(client, request, "the webhook", urlIsSecret: false, TimeProvider.System, CancellationToken.None);
+        return await AlertHttp.SendAsync(client, request, "the webhook", urlIsSecret: false, TimeProvider.System, NullLogger.Instance, CancellationToken.None);
     }
 
     [Theory]
@@ -71,7 +61,7 @@ public sealed class AlertHttpTests(AlertReceiver receiver) : IClassFixture<Alert
     [Fact]
     public async Task ConnectAsync_LiteralForbiddenAddress_Throws() =>
         await Assert.ThrowsAsync<ForbiddenAddressException>(async () =>
-            await AlertHttp.ConnectAsync(new DnsEndPoint("[fe80::1]", 80), ResolveAsync, CancellationToken.None));
+            await AlertHttp.ConnectAsync(new DnsEndPoint("[fe80::1]", 80), AlertTestData.ResolveAsync, CancellationToken.None));
 
     [Fact]
     public void RefusalReason_AllowedAddresses_Null() =>
@@ -108,15 +98,34 @@ public sealed class AlertHttpTests(AlertReceiver receiver) : IClassFixture<Alert
     [InlineData(503, false, true)]
     public void Classify_Status_MapsToOutcome(int status, bool ok, bool retryable)
     {
-        var result = AlertHttp.Classify(new AlertHttp.ResponseFacts(status, null, null, null, ""), "the webhook", urlIsSecret: false);
+        var result = AlertHttp.Classify(new AlertHttp.ResponseFacts(status, null, null), "the webhook", urlIsSecret: false);
         Assert.Equal((ok, retryable, status), (result.Ok, result.Retryable, result.HttpStatus));
     }
+
+    [Theory]
+    [InlineData(403, "the webhook answered HTTP 403 Forbidden")]
+    [InlineData(500, "the webhook answered HTTP 500 Internal Server Error")]
+    [InlineData(599, "the webhook answered HTTP 599")] // no standard reason: the number alone
+    public void Classify_ErrorStatus_StandardReasonOnly(int status, string expected) =>
+        Assert.Equal(expected, AlertHttp.Classify(new AlertHttp.ResponseFacts(status, null, null), "the webhook", urlIsSecret: false).Error);
+
+    [Fact]
+    public async Task ResolveVettedAsync_NameResolvesToMetadata_Throws()
+    {
+        var refusal = await Assert.ThrowsAsync<ForbiddenAddressException>(() => AlertHttp.ResolveVettedAsync("rebind.test", AlertTestData.ResolveAsync, CancellationToken.None));
+        Assert.Contains("169.254.169.254, a cloud metadata address", refusal.Message);
+    }
+
+    [Fact]
+    public async Task ResolveVettedAsync_Literal_NotResolved() =>
+        Assert.Equal([IPAddress.Parse("10.0.0.5")],
+            await AlertHttp.ResolveVettedAsync("10.0.0.5", (_, _) => throw new InvalidOperationException("a literal needs no DNS"), CancellationToken.None));
 
     [Fact]
     public void Classify_RedirectOfSecretUrl_ShowsOnlyTheOrigin()
     {
         var result = AlertHttp.Classify(
-            new AlertHttp.ResponseFacts(302, "Found", new Uri("https://hooks.example.com/services/T000/B000/token"), null, ""), "the Slack webhook", urlIsSecret: true);
+            new AlertHttp.ResponseFacts(302, new Uri("https://hooks.example.com/services/T000/B000/token"), null), "the Slack webhook", urlIsSecret: true);
         Assert.Contains("redirected to https://hooks.example.com/…", result.Error);
         Assert.DoesNotContain("token", result.Error);
     }

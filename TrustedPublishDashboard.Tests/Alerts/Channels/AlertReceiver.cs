@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -18,8 +19,8 @@ public sealed record ReceivedDelivery(string Path, IReadOnlyDictionary<string, s
     public string Header(string name) => Headers.TryGetValue(name, out var value) ? value : "";
 }
 
-/// <summary>A canned answer for one path; unknown paths answer 204.</summary>
-public sealed record ReceiverAnswer(int Status, string Body = "", string? RetryAfter = null, string? Location = null);
+/// <summary>A canned answer for one path; unknown paths answer 204. <paramref name="Reason"/> replaces the status line's reason phrase.</summary>
+public sealed record ReceiverAnswer(int Status, string Body = "", string? RetryAfter = null, string? Location = null, string? Reason = null);
 
 /// <summary>
 /// A webhook receiver on a loopback Kestrel port, shared by a test class. It verifies X-Signature the way a maintainer's
@@ -100,6 +101,7 @@ public sealed class AlertReceiver : IAsyncLifetime, IAsyncDisposable
 
         var answer = _answers.GetValueOrDefault(path) ?? new ReceiverAnswer(204);
         context.Response.StatusCode = answer.Status;
+        if (answer.Reason is not null) context.Features.Get<IHttpResponseFeature>()!.ReasonPhrase = answer.Reason;
         if (answer.RetryAfter is not null) context.Response.Headers.RetryAfter = answer.RetryAfter;
         if (answer.Location is not null) context.Response.Headers.Location = answer.Location;
         if (answer.Body.Length > 0)

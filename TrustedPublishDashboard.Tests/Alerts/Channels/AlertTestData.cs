@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using TrustedPublishDashboard.Alerts.Channels;
 using TrustedPublishDashboard.Domain;
@@ -30,6 +31,26 @@ public static class AlertTestData
 
     public static ChannelSettings Webhook(string url, string? secret = AlertReceiver.Key) =>
         new() { Kind = ChannelKinds.Webhook, Name = "test hook", Url = url, Secret = secret };
+
+    /// <summary>
+    /// Stands in for DNS in the connect-guard tests (no lookups leave the machine; .test names exist nowhere else, so a
+    /// connection that got through under one of these names went to the address given here, not to a fresh lookup).
+    /// "rebind.test" resolves to the metadata address as a rebinding attacker's name would.
+    /// </summary>
+    public static IReadOnlyDictionary<string, IPAddress[]> FakeDns { get; } = new Dictionary<string, IPAddress[]>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["rebind.test"] = [IPAddress.Parse("169.254.169.254")],
+        ["mixed.test"] = [IPAddress.Loopback, IPAddress.Parse("fe80::1")],
+        ["mapped.test"] = [IPAddress.Parse("::ffff:169.254.169.254")],
+        ["receiver.test"] = [IPAddress.Loopback],
+        ["relay.test"] = [IPAddress.Loopback],
+        ["fallback.test"] = [IPAddress.Parse("127.0.0.2"), IPAddress.Loopback], // nothing listens on 127.0.0.2
+        [TestCertificates.ServerName] = [IPAddress.Loopback],
+        ["other.test"] = [IPAddress.Loopback],
+    };
+
+    public static Task<IPAddress[]> ResolveAsync(string host, CancellationToken ct) =>
+        Task.FromResult(FakeDns.TryGetValue(host, out var addresses) ? addresses : []);
 }
 
 /// <summary>Hands out clients over one handler, for tests that need a handler AddAlertChannels would not build.</summary>

@@ -122,14 +122,26 @@ public sealed class SlackChannelTests(AlertReceiver receiver) : IClassFixture<Al
     }
 
     [Fact]
-    public async Task SendAsync_InvalidToken_FinalWithSlackReason()
+    public async Task SendAsync_InvalidToken_FinalWithStatusOnly()
     {
         receiver.Answer("/slack-403", new ReceiverAnswer(403, "invalid_token"));
 
         var result = await _slack.SendAsync(Slack(receiver.Url("/slack-403")), AlertTestData.Message(), CancellationToken.None);
 
         Assert.False(result.Retryable);
-        Assert.Contains("invalid_token", result.Error);
+        Assert.Equal("the Slack webhook answered HTTP 403 Forbidden", result.Error);
+    }
+
+    [Fact]
+    public async Task SendAsync_ServerErrorWithSecretBody_ErrorDoesNotQuoteIt()
+    {
+        receiver.Answer("/slack-secret-500", new ReceiverAnswer(500, "{\"db_password\":\"hunter2-internal\"}"));
+
+        var result = await _slack.SendAsync(Slack(receiver.Url("/slack-secret-500")), AlertTestData.Message(), CancellationToken.None);
+
+        Assert.True(result.Retryable);
+        Assert.Equal("the Slack webhook answered HTTP 500 Internal Server Error", result.Error);
+        Assert.DoesNotContain("hunter2", result.Error);
     }
 
     [Theory]

@@ -20,6 +20,14 @@ public sealed class SmtpServerFixture : IAsyncLifetime
 {
     private Process? _process;
     private readonly StringBuilder _output = new();
+    private readonly IReadOnlyList<string> _extraArguments;
+
+    public SmtpServerFixture() : this([])
+    {
+    }
+
+    /// <summary>A server started with more aiosmtpd options (e.g. <c>--tlscert</c>); internal so xunit sees one public constructor.</summary>
+    internal SmtpServerFixture(IReadOnlyList<string> extraArguments) => _extraArguments = extraArguments;
 
     public int Port { get; private set; }
 
@@ -30,11 +38,15 @@ public sealed class SmtpServerFixture : IAsyncLifetime
         Port = AlertReceiver.ClosedPort();
         var start = new ProcessStartInfo("/usr/bin/python3")
         {
-            ArgumentList = { "-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{Port}", "-c", "aiosmtpd.handlers.Mailbox", MailDir },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        // Handler arguments (the Maildir) come last, after every option.
+        foreach (var argument in (string[])["-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{Port}", .. _extraArguments, "-c", "aiosmtpd.handlers.Mailbox", MailDir])
+        {
+            start.ArgumentList.Add(argument);
+        }
         _process = Process.Start(start) ?? throw new InvalidOperationException("could not start /usr/bin/python3 -m aiosmtpd");
         _process.OutputDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
         _process.ErrorDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using TrustedPublishDashboard.Alerts.Channels;
 
 namespace TrustedPublishDashboard.Tests.Alerts;
@@ -101,18 +102,48 @@ public sealed class WebhookChannelTests(AlertReceiver receiver) : IClassFixture<
     }
 
     [Fact]
-    public async Task SendAsync_BadRequest_FinalWithStatusAndBodyPrefix()
+    public async Task SendAsync_BadRequest_FinalWithStatusNotBody()
     {
-        receiver.Answer("/400", new ReceiverAnswer(400, "unknown field 'digest'" + new string('x', 500)));
+        receiver.Answer("/400", new ReceiverAnswer(400, "unknown field 'digest'"));
 
         var result = await SendAsync("/400");
 
         Assert.False(result.Ok);
         Assert.False(result.Retryable);
         Assert.Equal(400, result.HttpStatus);
-        Assert.Contains("HTTP 400", result.Error);
-        Assert.Contains("unknown field 'digest'", result.Error);
-        Assert.DoesNotContain(new string('x', 201), result.Error);
+        Assert.Equal("the webhook answered HTTP 400 Bad Request", result.Error);
+    }
+
+    /// <summary>Private-range receivers are allowed, so a quoted body would be a way to read internal services.</summary>
+    [Fact]
+    public async Task SendAsync_ServerErrorWithSecretBody_ErrorHasStatusButNotBodyOrReason()
+    {
+        receiver.Answer("/secret-500", new ReceiverAnswer(500, "AccessKeyId=AKIAIOSFODNN7EXAMPLE SecretAccessKey=wJalrXUtnFEMI", Reason: "Token s3cr3t-reason"));
+
+        var result = await SendAsync("/secret-500");
+
+        Assert.True(result.Retryable);
+        Assert.Equal(500, result.HttpStatus);
+        Assert.Equal("the webhook answered HTTP 500 Internal Server Error", result.Error);
+        Assert.DoesNotContain("AKIA", result.Error);
+        Assert.DoesNotContain("wJalr", result.Error);
+        Assert.DoesNotContain("s3cr3t", result.Error);
+    }
+
+    [Fact]
+    public async Task SendAsync_ErrorBody_OnlyInDebugLog()
+    {
+        receiver.Answer("/logged-500", new ReceiverAnswer(500, "internal detail " + new string('x', 500)));
+        var logger = new CapturingLogger<WebhookChannel>();
+        var webhook = new WebhookChannel(new FixedHttpClientFactory(AlertHttp.CreateHandler()), TimeProvider.System, logger);
+
+        var result = await webhook.SendAsync(AlertTestData.Webhook(receiver.Url("/logged-500")), AlertTestData.Message(), CancellationToken.None);
+
+        Assert.DoesNotContain("internal detail", result.Error);
+        var (level, entry) = Assert.Single(logger.Entries);
+        Assert.Equal(LogLevel.Debug, level);
+        Assert.Contains("internal detail", entry);
+        Assert.DoesNotContain(new string('x', AlertHttp.LoggedBodyChars), entry); // a prefix, not the whole body
     }
 
     [Fact]

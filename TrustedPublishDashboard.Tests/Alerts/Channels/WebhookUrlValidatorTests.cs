@@ -123,4 +123,31 @@ public sealed class WebhookUrlValidatorTests
     [Fact]
     public void Checks_EveryRow_IsNamedAfterItsFunction() =>
         Assert.All(WebhookUrlValidator.Checks, row => Assert.Equal(row.Name, row.Check.Method.Name));
+
+    [Fact]
+    public void HostChecks_EveryRow_IsNamedAfterItsFunction() =>
+        Assert.All(WebhookUrlValidator.HostChecks, row => Assert.Equal(row.Name, row.Check.Method.Name));
+
+    /// <summary>A bare host (an SMTP host) reads encoded addresses the way a URL's host does (<see cref="Uri_EncodedIPv4Host_IsCanonicalised"/>).</summary>
+    [Theory]
+    [InlineData("2852039166", "169.254.169.254")]
+    [InlineData("0xA9FEA9FE", "169.254.169.254")]
+    [InlineData("0xa9.0xfe.0xa9.0xfe", "169.254.169.254")]
+    [InlineData("0251.0376.0251.0376", "169.254.169.254")]
+    [InlineData("169.254.43518", "169.254.169.254")]
+    [InlineData(" 169.254.169.254. ", "169.254.169.254")]
+    [InlineData("[::ffff:169.254.169.254]", "::ffff:169.254.169.254")]
+    [InlineData("fd00:ec2::254", "fd00:ec2::254")]
+    [InlineData("smtp.example.com", null)]
+    [InlineData("1.2.3.04000000", null)]
+    public void InspectHost_BareHost_AddressAsDnsWouldReadIt(string host, string? address) =>
+        Assert.Equal(address, WebhookUrlValidator.InspectHost(host).Address?.ToString());
+
+    [Theory]
+    [InlineData("metadata.google.internal.", "'metadata.google.internal' is a cloud metadata service, not a mail relay.")]
+    [InlineData("2852039166", "The host 169.254.169.254 is a cloud metadata address, not a mail relay.")]
+    [InlineData("[fe80::1]", "The host fe80::1 is a link-local address, not a mail relay.")]
+    [InlineData("0x7f.0x0.0x0.09", "The host '0x7f.0x0.0x0.09' looks like an encoded IP address: use a host name or a plain dotted address.")]
+    public void CheckHost_ForbiddenHost_SentenceWithRole(string host, string expected) =>
+        Assert.Equal(expected, WebhookUrlValidator.CheckHost(WebhookUrlValidator.InspectHost(host), "a mail relay"));
 }

@@ -17,7 +17,7 @@ public sealed record SlackPayload(string Text, IReadOnlyList<SlackBlock> Blocks)
 /// is the webhook URL itself, since it embeds the token; it never appears in an error.
 /// Limits from https://api.slack.com/reference/block-kit/blocks#section: 3,000 characters per section text, 50 blocks.
 /// </summary>
-public sealed class SlackChannel(IHttpClientFactory clients, TimeProvider time) : IAlertChannel
+public sealed class SlackChannel(IHttpClientFactory clients, TimeProvider time, ILogger<SlackChannel> logger) : IAlertChannel
 {
     /// <summary>Below Slack's 3,000 so an escape added at a cut or a truncation note still fits.</summary>
     public const int SectionLimit = 2900;
@@ -53,7 +53,7 @@ public sealed class SlackChannel(IHttpClientFactory clients, TimeProvider time) 
         };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         request.Headers.UserAgent.ParseAdd(AlertHttp.UserAgent);
-        return await AlertHttp.SendAsync(clients.CreateClient(AlertHttp.HttpClientName), request, "the Slack webhook", urlIsSecret: true, time, ct);
+        return await AlertHttp.SendAsync(clients.CreateClient(AlertHttp.HttpClientName), request, "the Slack webhook", urlIsSecret: true, time, logger, ct);
     }
 
     public static SlackPayload BuildPayload(AlertMessage message)

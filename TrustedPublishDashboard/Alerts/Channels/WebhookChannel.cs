@@ -37,7 +37,7 @@ public sealed record WebhookPayload(
 /// POSTs a signed JSON alert to the maintainer's URL. The signature covers exactly the bytes sent (see
 /// <see cref="AlertSigning"/>); the idempotency key is the message's, so every retry of one alert carries the same key.
 /// </summary>
-public sealed class WebhookChannel(IHttpClientFactory clients, TimeProvider time) : IAlertChannel
+public sealed class WebhookChannel(IHttpClientFactory clients, TimeProvider time, ILogger<WebhookChannel> logger) : IAlertChannel
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -63,6 +63,6 @@ public sealed class WebhookChannel(IHttpClientFactory clients, TimeProvider time
         request.Headers.Add(AlertSigning.IdempotencyHeader, message.IdempotencyKey);
         request.Headers.Add(AlertSigning.TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture));
         request.Headers.Add(AlertSigning.SignatureHeader, AlertSigning.HeaderValue(channel.Secret!, timestamp, body));
-        return await AlertHttp.SendAsync(clients.CreateClient(AlertHttp.HttpClientName), request, "the webhook", urlIsSecret: false, time, ct);
+        return await AlertHttp.SendAsync(clients.CreateClient(AlertHttp.HttpClientName), request, "the webhook", urlIsSecret: false, time, logger, ct);
     }
 }

@@ -10,6 +10,8 @@ namespace TrustedPublishDashboard.Alerts.Channels;
 /// part at connect time, because a name can resolve to anything later (DNS rebinding).
 /// Each rule is a named pure function (one row of <see cref="Checks"/>) returning an error sentence or null; the first
 /// error wins because later rules assume the earlier ones passed (e.g. the scheme rule needs an absolute URL).
+/// The host and address rules (<see cref="HostChecks"/>, <see cref="AddressChecks"/>) are shared with the email
+/// channel's SMTP host, so a relay and a webhook are refused for exactly the same addresses.
 /// </summary>
 public static class WebhookUrlValidator
 {
@@ -26,9 +28,7 @@ public static class WebhookUrlValidator
         (nameof(IsHttpOrHttps), IsHttpOrHttps),
         (nameof(HasNoUserInfo), HasNoUserInfo),
         (nameof(HasHost), HasHost),
-        (nameof(IsNotMetadataName), IsNotMetadataName),
-        (nameof(IsNotAmbiguousNumericHost), IsNotAmbiguousNumericHost),
-        (nameof(IsNotForbiddenAddress), IsNotForbiddenAddress),
+        (nameof(HostIsAllowed), HostIsAllowed),
         (nameof(UsesHttpsUnlessLoopback), UsesHttpsUnlessLoopback),
     ];
 
@@ -90,24 +90,7 @@ public static class WebhookUrlValidator
 
     public static string? HasHost(UrlFacts url) => url.Host.Length == 0 ? "The URL has no host name." : null;
 
-    public static string? IsNotMetadataName(UrlFacts url) =>
-        MetadataHostNames.Contains(url.Host) ? $"'{url.Host}' is a cloud metadata service, not an alert receiver." : null;
-
-    /// <summary>
-    /// A host whose last label is a number ("0x7f.1", "1.2.3.0400000") is read as an IPv4 address by browsers and many
-    /// resolvers (WHATWG URL host parsing); if it did not parse as an address here, we cannot say where it goes.
-    /// </summary>
-    public static string? IsNotAmbiguousNumericHost(UrlFacts url)
-    {
-        if (url.Address is not null) return null;
-        var last = url.Host[(url.Host.LastIndexOf('.') + 1)..];
-        var numeric = last.Length > 0 && (last.All(char.IsAsciiDigit)
-            || (last.StartsWith("0x", StringComparison.OrdinalIgnoreCase) && last[2..].All(char.IsAsciiHexDigit)));
-        return numeric ? $"The host '{url.Host}' looks like an encoded IP address: use a host name or a plain dotted address." : null;
-    }
-
-    public static string? IsNotForbiddenAddress(UrlFacts url) =>
-        url.Address is { } address && ForbiddenReason(address) is { } reason ? $"The host {address} is {reason}, not an alert receiver." : null;
+    public static string? HostIsAllowed(UrlFacts url) => CheckHost(new HostFacts(url.Host, url.Address), "an alert receiver");
 
     /// <summary>Plain http is only for a receiver on this machine (tests, a local relay); anything else could be read or altered on the way.</summary>
     public static string? UsesHttpsUnlessLoopback(UrlFacts url)
@@ -121,6 +104,64 @@ public static class WebhookUrlValidator
 
     private static bool IsLoopbackHost(UrlFacts url) =>
         url.Address is { } address ? IPAddress.IsLoopback(Unmap(address)) : string.Equals(url.Host, "localhost", StringComparison.OrdinalIgnoreCase);
+
+    // --- hosts (a URL's host, an SMTP host) ---------------------------------------------------------------------
+
+    /// <summary>A host as the host rules see it: the name without brackets or trailing dot, and the address it is or encodes.</summary>
+    public sealed record HostFacts(string Host, IPAddress? Address);
+
+    /// <summary>A host rule: an error sentence saying why the host cannot be <paramref name="role"/> ("a mail relay"), or null.</summary>
+    public delegate string? HostCheck(HostFacts host, string role);
+
+    /// <summary>Rules for a host typed by a maintainer, in evaluation order; the URL rules and the SMTP host rule both run these.</summary>
+    public static IReadOnlyList<(string Name, HostCheck Check)> HostChecks { get; } =
+    [
+        (nameof(IsNotMetadataName), IsNotMetadataName),
+        (nameof(IsNotAmbiguousNumericHost), IsNotAmbiguousNumericHost),
+        (nameof(IsNotForbiddenAddress), IsNotForbiddenAddress),
+    ];
+
+    /// <summary>The first host rule's error for <paramref name="host"/>, or null when every rule passes.</summary>
+    public static string? CheckHost(HostFacts host, string role)
+    {
+        foreach (var (_, check) in HostChecks)
+        {
+            if (check(host, role) is { } error) return error;
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// A bare host (an SMTP host setting: "smtp.example.com", "10.0.0.5", "[::1]"). The address is what IPAddress.TryParse
+    /// makes of it, which is also the first thing Dns.GetHostAddresses (and so SmtpClient) does with a host: it reads
+    /// "2852039166", "0xA9FEA9FE" and "0251.0376.0251.0376" as 169.254.169.254, like System.Uri does for a URL's host.
+    /// </summary>
+    public static HostFacts InspectHost(string? host)
+    {
+        var bare = (host ?? "").Trim();
+        if (bare is ['[', .., ']']) bare = bare[1..^1];
+        var name = bare.TrimEnd('.');
+        return new HostFacts(name, IPAddress.TryParse(name, out var address) ? address : null);
+    }
+
+    public static string? IsNotMetadataName(HostFacts host, string role) =>
+        MetadataHostNames.Contains(host.Host) ? $"'{host.Host}' is a cloud metadata service, not {role}." : null;
+
+    /// <summary>
+    /// A host whose last label is a number ("0x7f.1", "1.2.3.0400000") is read as an IPv4 address by browsers and many
+    /// resolvers (WHATWG URL host parsing, inet_aton); if it did not parse as an address here, we cannot say where it goes.
+    /// </summary>
+    public static string? IsNotAmbiguousNumericHost(HostFacts host, string role)
+    {
+        if (host.Address is not null) return null;
+        var last = host.Host[(host.Host.LastIndexOf('.') + 1)..];
+        var numeric = last.Length > 0 && (last.All(char.IsAsciiDigit)
+            || (last.StartsWith("0x", StringComparison.OrdinalIgnoreCase) && last[2..].All(char.IsAsciiHexDigit)));
+        return numeric ? $"The host '{host.Host}' looks like an encoded IP address: use a host name or a plain dotted address." : null;
+    }
+
+    public static string? IsNotForbiddenAddress(HostFacts host, string role) =>
+        host.Address is { } address && ForbiddenReason(address) is { } reason ? $"The host {address} is {reason}, not {role}." : null;
 
     // --- addresses -------------------------------------------------------------------------------------------
 
