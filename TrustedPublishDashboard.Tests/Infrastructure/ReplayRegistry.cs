@@ -11,14 +11,29 @@ using Microsoft.Extensions.Logging;
 namespace TrustedPublishDashboard.Tests.Infrastructure;
 
 /// <summary>One canned response. A route can hold a sequence of them (e.g. 429, then 200).</summary>
+/// <param name="Delay">Wait before the headers.</param>
+/// <param name="Location">A Location header (for redirects).</param>
+/// <param name="Trickle">Send the body slowly, a few bytes at a time, instead of at once.</param>
 public sealed record ReplayResponse(int Status, byte[] Body, string? ETag = null, string? RetryAfter = null, string ContentType = "application/json",
-    TimeSpan Delay = default)
+    TimeSpan Delay = default, string? Location = null, ReplayTrickle? Trickle = null)
 {
     public static ReplayResponse Json(string json, string? etag = null) => new(200, Encoding.UTF8.GetBytes(json), etag);
 
     public static ReplayResponse WithStatus(int status, string? retryAfter = null) =>
         new(status, Encoding.UTF8.GetBytes($"{{\"error\":\"status {status}\"}}"), RetryAfter: retryAfter);
+
+    /// <summary>A redirect to <paramref name="location"/> (absolute, or relative to the request).</summary>
+    public static ReplayResponse Redirect(int status, string location) => new(status, [], Location: location);
+
+    /// <summary>This response with its body sent <paramref name="bytes"/> at a time, every <paramref name="interval"/>.</summary>
+    public ReplayResponse Trickled(TimeSpan interval, int bytes = 1) => this with { Trickle = new ReplayTrickle(interval, bytes) };
 }
+
+/// <summary>
+/// A body sent slowly. The server gives up (aborts the connection) after <see cref="ReplayRegistry.MaxTrickle"/>, so a
+/// client with no body limit makes its test fail in bounded time instead of hanging.
+/// </summary>
+public sealed record ReplayTrickle(TimeSpan Interval, int BytesPerWrite);
 
 public sealed record ReplayRequest(string Target, string? IfNoneMatch, DateTimeOffset At);
 
@@ -40,6 +55,9 @@ public sealed class ReplayRegistry : IAsyncDisposable
     }
 
     public Uri BaseUrl { get; private set; }
+
+    /// <summary>Longest a trickled body is sent for before the connection is aborted.</summary>
+    public static TimeSpan MaxTrickle { get; } = TimeSpan.FromSeconds(30);
 
     public ConcurrentQueue<ReplayRequest> Requests { get; } = new();
 
@@ -106,10 +124,35 @@ public sealed class ReplayRegistry : IAsyncDisposable
             }
         }
         if (response.RetryAfter is not null) context.Response.Headers.RetryAfter = response.RetryAfter;
+        if (response.Location is not null) context.Response.Headers.Location = response.Location;
         context.Response.StatusCode = response.Status;
         context.Response.ContentType = response.ContentType;
         context.Response.ContentLength = response.Body.Length;
-        await context.Response.Body.WriteAsync(response.Body);
+        if (response.Trickle is { } trickle) await TrickleAsync(context, response.Body, trickle);
+        else await context.Response.Body.WriteAsync(response.Body);
+    }
+
+    private static async Task TrickleAsync(HttpContext context, byte[] body, ReplayTrickle trickle)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            for (var sent = 0; sent < body.Length; sent += trickle.BytesPerWrite)
+            {
+                if (clock.Elapsed > MaxTrickle)
+                {
+                    context.Abort();
+                    return;
+                }
+                await context.Response.Body.WriteAsync(body.AsMemory(sent, Math.Min(trickle.BytesPerWrite, body.Length - sent)), context.RequestAborted);
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+                await Task.Delay(trickle.Interval, context.RequestAborted);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException)
+        {
+            // The client gave up on the body, which is what these responses are for.
+        }
     }
 
     public async ValueTask DisposeAsync()

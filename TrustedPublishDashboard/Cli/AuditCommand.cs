@@ -96,6 +96,9 @@ public static class AuditCommand
     public sealed record PackageResult(PackageId Package, PackageEvaluation? Evaluation, PackageHistory? History, string? Error)
     {
         public ComplianceStatus Status => Evaluation?.Status ?? ComplianceStatus.Error;
+
+        /// <summary>What could not be read although the package was (attestation documents left unfetched, and why).</summary>
+        public IReadOnlyList<string> Warnings { get; init; } = [];
     }
 
     /// <param name="configure">Extra configuration sources after appsettings.json and the environment (tests use it).</param>
@@ -156,7 +159,7 @@ public static class AuditCommand
         var fetch = await client.FetchAsync(package, FetchContext.Fresh(stats), ct);
         return fetch switch
         {
-            RegistryFetch.Fetched f => new PackageResult(package, EvidenceRules.Evaluate(f.History), f.History, null),
+            RegistryFetch.Fetched f => new PackageResult(package, EvidenceRules.Evaluate(f.History), f.History, null) { Warnings = f.AttestationProblems },
             RegistryFetch.Failed failed => new PackageResult(package, null, null, failed.Error),
             _ => new PackageResult(package, null, null, "unexpected response"),
         };
@@ -222,6 +225,9 @@ public static class AuditCommand
                     json.WriteEndObject();
                 }
                 json.WriteEndArray();
+                json.WriteStartArray("warnings");
+                foreach (var w in r.Warnings) json.WriteStringValue(w);
+                json.WriteEndArray();
                 json.WriteEndObject();
             }
             json.WriteEndArray();
@@ -251,13 +257,14 @@ public static class AuditCommand
             var status = r.Status.Code().PadRight(13);
             stdout.WriteLine($"{r.Package.ToString().PadRight(nameWidth)}  {Paint(status, r.Status)}  {(r.Evaluation?.LatestVersion ?? "-"),-14}  {(r.Evaluation?.LatestMethod?.Code() ?? "-"),-21}  {r.Evaluation?.Findings.Count ?? 0}");
         }
-        var notes = results.Where(r => r.Error is not null || r.Evaluation?.Findings.Count > 0).ToList();
+        var notes = results.Where(r => r.Error is not null || r.Evaluation?.Findings.Count > 0 || r.Warnings.Count > 0).ToList();
         if (notes.Count == 0) return;
         stdout.WriteLine();
         foreach (var r in notes)
         {
             if (r.Error is not null) stdout.WriteLine($"{r.Package}: error: {r.Error}");
             foreach (var f in r.Evaluation?.Findings ?? []) stdout.WriteLine($"{r.Package}: {f.Kind}{(f.Version is null ? "" : " " + f.Version)}: {f.Message}");
+            foreach (var w in r.Warnings) stdout.WriteLine($"{r.Package}: warning: {w}");
         }
         var counts = results.GroupBy(r => r.Status).OrderBy(g => g.Key).Select(g => $"{g.Count()} {g.Key.Code()}");
         stdout.WriteLine();

@@ -22,7 +22,8 @@ public static class RegistriesExtensions
                 AutomaticDecompression = DecompressionMethods.All,
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
                 MaxConnectionsPerServer = 32,
-                AllowAutoRedirect = true,
+                // RegistryHttp follows redirects itself, only within the registry's origin (the handler would follow them anywhere).
+                AllowAutoRedirect = false,
             });
         services.AddSingleton(sp => RegistryHttpOptions.From(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton(sp => new RegistryHttp(sp.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName), sp.GetRequiredService<RegistryHttpOptions>()));

@@ -146,6 +146,8 @@ public sealed class PollService(
         switch (result)
         {
             case RegistryFetch.Fetched fetched:
+                // The versions stay pending and are fetched again next poll; the log says why, once per poll.
+                foreach (var problem in fetched.AttestationProblems) logger.LogWarning("Polling {Package}: {Problem}", package.PackageId, problem);
                 var history = fetched.History with { Expectation = expectation };
                 var evaluation = EvidenceRules.Evaluate(history);
                 await evidence.SaveFetchedAsync(package.Id, fetched, evaluation, now, ct,

@@ -46,7 +46,14 @@ public abstract record RegistryFetch
         string? ETag,
         string? LastModified,
         IReadOnlyList<FetchedAttestation> NewAttestations,
-        IReadOnlySet<string> PendingAttestations) : RegistryFetch;
+        IReadOnlySet<string> PendingAttestations) : RegistryFetch
+    {
+        /// <summary>
+        /// Why some of <see cref="PendingAttestations"/> could not be fetched in this call (an error status, a network
+        /// error, a body that broke its limits). Not a failure of the package: they are fetched again at the next poll.
+        /// </summary>
+        public IReadOnlyList<string> AttestationProblems { get; init; } = [];
+    }
 
     public sealed record Failed(FetchFailure Kind, string Error) : RegistryFetch;
 }

@@ -29,11 +29,30 @@ public sealed class NpmScenarioFixture : IAsyncLifetime
         public JsonElement Package(string name) => Json.GetProperty("packages").EnumerateArray().Single(p => p.GetProperty("name").GetString() == name);
     }
 
-    public async Task<AuditRun> AuditAsync(params string[] args)
+    /// <summary>
+    /// Body limits small enough for a test: a body must bring 200 B/s over each 1 s of waiting, and finish within a
+    /// minute (a test that asserts on the total lowers it further).
+    /// </summary>
+    public static readonly KeyValuePair<string, string?>[] TightBodyLimits =
+    [
+        new("Registries:Http:BodyTimeout", "00:01:00"),
+        new("Registries:Http:MinBytesPerSecond", "200"),
+        new("Registries:Http:MinRateWindow", "00:00:01"),
+    ];
+
+    public Task<AuditRun> AuditAsync(params string[] args) => AuditAsync([], args);
+
+    /// <param name="settings">Configuration on top of <see cref="FastRetries"/>; a later key wins.</param>
+    public async Task<AuditRun> AuditAsync(IEnumerable<KeyValuePair<string, string?>> settings, params string[] args)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        var code = await AuditCommand.RunAsync(["--npm-registry", Registry.BaseUrl.ToString(), .. args], stdout, stderr, colour: false, default, FastRetries);
+        var code = await AuditCommand.RunAsync(["--npm-registry", Registry.BaseUrl.ToString(), .. args], stdout, stderr, colour: false, default, b =>
+        {
+            FastRetries(b);
+            // One source per setting, so a later one overrides an earlier one with the same key.
+            foreach (var setting in settings) b.AddInMemoryCollection([setting]);
+        });
         return new AuditRun(code, stdout.ToString(), stderr.ToString());
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Dapper;
 using Microsoft.Extensions.Configuration;
 using TrustedPublishDashboard.Cli;
 using TrustedPublishDashboard.Tests.Infrastructure;
@@ -7,14 +8,16 @@ namespace TrustedPublishDashboard.Tests.Registries.Npm;
 
 public sealed class PollCommandTests(NpmScenarioFixture fixture) : IClassFixture<NpmScenarioFixture>
 {
-    private async Task<(int Code, JsonElement? Summary, string Stderr)> Poll(TempDatabase db, params string[] args)
+    private Task<(int Code, JsonElement? Summary, string Stderr)> Poll(TempDatabase db, params string[] args) => Poll(db, [], args);
+
+    private async Task<(int Code, JsonElement? Summary, string Stderr)> Poll(TempDatabase db, IEnumerable<KeyValuePair<string, string?>> settings, params string[] args)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
         var code = await PollCommand.RunAsync(["--npm-registry", fixture.Registry.BaseUrl.ToString(), .. args], stdout, stderr, default, b =>
         {
             NpmScenarioFixture.FastRetries(b);
-            b.AddInMemoryCollection([new("ConnectionStrings:Dashboard", db.ConnectionString)]);
+            b.AddInMemoryCollection([new("ConnectionStrings:Dashboard", db.ConnectionString), .. settings]);
         });
         return (code, stdout.ToString().Length > 0 ? JsonDocument.Parse(stdout.ToString()).RootElement : null, stderr.ToString());
     }
@@ -51,5 +54,36 @@ public sealed class PollCommandTests(NpmScenarioFixture fixture) : IClassFixture
         Assert.Equal(1, failed.Summary!.Value.GetProperty("failed").GetInt32());
         Assert.Equal(2, bad.Code);
         Assert.Contains("npm packages only", bad.Stderr);
+    }
+
+    [Fact]
+    public async Task Poll_TricklingPackumentAndAttestation_EndWithinSeconds_OneFailsWithTheReason_TheRestIsStored()
+    {
+        await using var db = new TempDatabase();
+        var release = new Provenance();
+        var registry = fixture.Registry;
+        var slowPackument = new PackumentBuilder("cli-poll-slow-packument").Add("1.0.0", 1, new Publish.Token("a"));
+        registry.Serve(slowPackument.PackumentPath, ReplayResponse.Json(slowPackument.BuildPackument(registry.BaseUrl)).Trickled(TimeSpan.FromSeconds(1)));
+        var slowAttestation = new PackumentBuilder("cli-poll-slow-attestation").Add("1.0.0", 1, new Publish.Trusted("oidc:psa"), release);
+        slowAttestation.ServeOn(registry);
+        registry.Serve(slowAttestation.AttestationPath("1.0.0"),
+            ReplayResponse.Json(PackumentBuilder.Attestations(slowAttestation.Name, "1.0.0", release)).Trickled(TimeSpan.FromSeconds(1)));
+        new PackumentBuilder("cli-poll-steady").Add("1.0.0", 1, new Publish.Trusted("oidc:ps"), release).ServeOn(registry);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var poll = await Poll(db, NpmScenarioFixture.TightBodyLimits, "npm:cli-poll-slow-packument", "npm:cli-poll-slow-attestation", "npm:cli-poll-steady");
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"the poll took {clock.Elapsed}");
+        Assert.Equal(1, poll.Code);
+        Assert.Equal((3, 2, 1), (poll.Summary!.Value.GetProperty("packages").GetInt32(), poll.Summary.Value.GetProperty("ok").GetInt32(), poll.Summary.Value.GetProperty("failed").GetInt32()));
+        await using var c = await db.Connections.OpenAsync(default);
+        var error = await c.ExecuteScalarAsync<string>(
+            "SELECT e.error FROM package_evidence e JOIN packages p ON p.id = e.package_id WHERE p.name = 'cli-poll-slow-packument'");
+        Assert.StartsWith("the packument for npm:cli-poll-slow-packument arrived slower than 200 bytes/s", error);
+        var states = (await c.QueryAsync<string>(
+            "SELECT p.name || '@' || v.version || '=' || v.attestation_state FROM package_versions v JOIN packages p ON p.id = v.package_id " +
+            "WHERE p.name IN ('cli-poll-slow-attestation', 'cli-poll-steady') ORDER BY p.name")).AsList();
+        Assert.Equal(["cli-poll-slow-attestation@1.0.0=pending", "cli-poll-steady@1.0.0=fetched"], states);
+        Assert.Empty(registry.Unexpected);
     }
 }

@@ -61,6 +61,10 @@ public sealed class NpmRegistryClient(RegistryHttp http, NpmRegistryLocator loca
                 return request;
             }, context.Stats, ct);
         }
+        catch (RegistryRedirectException ex)
+        {
+            return new RegistryFetch.Failed(FetchFailure.Http, ex.Message);
+        }
         catch (Exception ex) when (ex is HttpRequestException or Polly.Timeout.TimeoutRejectedException)
         {
             return new RegistryFetch.Failed(FetchFailure.Network, $"could not reach {baseUrl}: {ex.Message}");
@@ -82,12 +86,11 @@ public sealed class NpmRegistryClient(RegistryHttp http, NpmRegistryLocator loca
             }
 
             NpmPackument packument;
-            using var bodyTimeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            bodyTimeout.CancelAfter(http.Options.BodyTimeout);
-            await using var body = new CountingStream(await response.Content.ReadAsStreamAsync(bodyTimeout.Token));
+            GuardedBodyStream? body = null;
             try
             {
-                packument = await NpmPackumentParser.ParseAsync(body, options.MaxPackumentBytes, bodyTimeout.Token);
+                body = await http.OpenBodyAsync(response, $"the packument for {package}", ct);
+                packument = await NpmPackumentParser.ParseAsync(body, options.MaxPackumentBytes, ct);
             }
             catch (JsonException ex)
             {
@@ -97,25 +100,36 @@ public sealed class NpmRegistryClient(RegistryHttp http, NpmRegistryLocator loca
             {
                 return new RegistryFetch.Failed(FetchFailure.TooLarge, $"the packument for {package} is too large: {ex.Message} (Registries:Npm:MaxPackumentBytes)");
             }
+            catch (BodyLimitException ex)
+            {
+                return new RegistryFetch.Failed(FetchFailure.Network, ex.Message);
+            }
             catch (Exception ex) when (ex is HttpRequestException or IOException || (ex is OperationCanceledException && !ct.IsCancellationRequested))
             {
                 return new RegistryFetch.Failed(FetchFailure.Network, $"the packument for {package} could not be read completely: {ex.Message}");
             }
             finally
             {
-                context.Stats.AddBytes(body.BytesRead);
+                if (body is not null)
+                {
+                    context.Stats.AddBytes(body.BytesRead);
+                    await body.DisposeAsync();
+                }
             }
 
-            var (fetched, pending) = await FetchAttestationsAsync(package, packument, baseUrl, context, ct);
+            var (fetched, pending, problems) = await FetchAttestationsAsync(package, packument, baseUrl, context, ct);
             var readings = new Dictionary<string, AttestationReading>(context.KnownAttestations);
             foreach (var a in fetched) readings[a.Version] = a.Reading;
             var history = NpmEvidenceMapper.ToHistory(package, packument, readings);
             return new RegistryFetch.Fetched(history, packument.Maintainers,
-                response.Headers.ETag?.ToString(), response.Content.Headers.LastModified?.ToString("R"), fetched, pending);
+                response.Headers.ETag?.ToString(), response.Content.Headers.LastModified?.ToString("R"), fetched, pending)
+            {
+                AttestationProblems = problems,
+            };
         }
     }
 
-    private async Task<(List<FetchedAttestation> Fetched, HashSet<string> Pending)> FetchAttestationsAsync(
+    private async Task<(List<FetchedAttestation> Fetched, HashSet<string> Pending, List<string> Problems)> FetchAttestationsAsync(
         PackageId package, NpmPackument packument, Uri baseUrl, FetchContext context, CancellationToken ct)
     {
         var missing = packument.Versions.Values
@@ -123,49 +137,77 @@ public sealed class NpmRegistryClient(RegistryHttp http, NpmRegistryLocator loca
             .OrderByDescending(v => packument.Time.TryGetValue(v.Version, out var t) ? NpmEvidenceMapper.ParseTime(t) : null)
             .ToList();
         var batch = missing.Take(options.MaxAttestationsPerPoll).ToList();
-        var results = new FetchedAttestation?[batch.Count];
+        var results = new AttestationOutcome[batch.Count];
+        // A body that broke its limits means the registry is slow for this package right now: the documents not yet
+        // fetched are left for the next poll instead of each waiting out the same limits (50 of them, 4 at a time).
+        using var giveUp = CancellationTokenSource.CreateLinkedTokenSource(ct);
         // A few at once per package; RegistryHttp bounds the total in flight.
         await Parallel.ForEachAsync(Enumerable.Range(0, batch.Count), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct },
-            async (i, token) => results[i] = await FetchAttestationAsync(package, batch[i], baseUrl, context.Stats, token));
-        var fetched = results.OfType<FetchedAttestation>().ToList();
+            async (i, _) =>
+            {
+                results[i] = await FetchAttestationAsync(package, batch[i], baseUrl, context.Stats, giveUp.Token, ct);
+                if (results[i].Slow) await giveUp.CancelAsync();
+            });
+        var fetched = results.Select(r => r.Fetched).OfType<FetchedAttestation>().ToList();
         var pending = new HashSet<string>(missing.Skip(options.MaxAttestationsPerPoll).Select(v => v.Version), StringComparer.Ordinal);
         for (var i = 0; i < batch.Count; i++)
         {
-            if (results[i] is null) pending.Add(batch[i].Version);
+            if (results[i].Fetched is null) pending.Add(batch[i].Version);
         }
-        return (fetched, pending);
+        var problems = results.Select(r => r.Problem).OfType<string>().ToList();
+        var leftOver = giveUp.IsCancellationRequested ? results.Count(r => r is { Fetched: null, Problem: null }) : 0;
+        if (leftOver > 0) problems.Add($"{leftOver} more attestation document(s) of {package.Name} were not fetched after that; they are fetched next time");
+        return (fetched, pending, problems);
     }
 
-    /// <summary>One attestation document; null when it could not be fetched now (retried at the next poll).</summary>
-    private async Task<FetchedAttestation?> FetchAttestationAsync(PackageId package, NpmVersionMeta meta, Uri baseUrl, FetchStats stats, CancellationToken ct)
+    /// <summary>A fetched document, or (when <see cref="Fetched"/> is null) a document left pending and, if known, why.</summary>
+    private sealed record AttestationOutcome(FetchedAttestation? Fetched, string? Problem = null, bool Slow = false);
+
+    /// <summary>
+    /// One attestation document. When it cannot be fetched now it stays pending (fetched again at the next poll) with the
+    /// reason; <paramref name="giveUp"/> ends it early, quietly, once another document of the package was too slow.
+    /// </summary>
+    private async Task<AttestationOutcome> FetchAttestationAsync(PackageId package, NpmVersionMeta meta, Uri baseUrl, FetchStats stats,
+        CancellationToken giveUp, CancellationToken ct)
     {
+        if (giveUp.IsCancellationRequested) return new AttestationOutcome(null);
         var url = AttestationUrl(package, meta, baseUrl);
+        var what = $"the attestations document for {package.Name}@{meta.Version}";
         try
         {
-            using var response = await http.SendAsync(() => new HttpRequestMessage(HttpMethod.Get, url), stats, ct);
-            if (response.StatusCode == HttpStatusCode.NotFound) return new FetchedAttestation(meta.Version, 404, null, AttestationReading.None);
-            if (!response.IsSuccessStatusCode) return null;
-            await using var body = new CountingStream(await response.Content.ReadAsStreamAsync(ct));
-            using var buffer = new MemoryStream();
-            var chunk = new byte[81920];
-            int read;
-            while ((read = await body.ReadAsync(chunk, ct)) > 0)
+            using var response = await http.SendAsync(() => new HttpRequestMessage(HttpMethod.Get, url), stats, giveUp);
+            if (response.StatusCode == HttpStatusCode.NotFound) return new AttestationOutcome(new FetchedAttestation(meta.Version, 404, null, AttestationReading.None));
+            if (!response.IsSuccessStatusCode)
+                return new AttestationOutcome(null, $"{what} could not be fetched: {url} answered {(int)response.StatusCode} {response.ReasonPhrase}; it is fetched again next time");
+            await using var body = await http.OpenBodyAsync(response, what, giveUp);
+            try
             {
-                buffer.Write(chunk, 0, read);
-                if (buffer.Length > options.MaxAttestationBytes)
-                {
-                    stats.AddBytes(body.BytesRead);
-                    return new FetchedAttestation(meta.Version, (int)response.StatusCode, null,
-                        new AttestationReading(null, $"the attestations document is larger than {options.MaxAttestationBytes:N0} bytes"));
-                }
+                var bytes = await body.ReadToEndAsync(options.MaxAttestationBytes, giveUp);
+                if (bytes is null)
+                    return new AttestationOutcome(new FetchedAttestation(meta.Version, (int)response.StatusCode, null,
+                        new AttestationReading(null, $"the attestations document is larger than {options.MaxAttestationBytes:N0} bytes")));
+                return new AttestationOutcome(new FetchedAttestation(meta.Version, (int)response.StatusCode, Encoding.UTF8.GetString(bytes), NpmAttestationParser.Parse(bytes)));
             }
-            stats.AddBytes(body.BytesRead);
-            var bytes = buffer.ToArray();
-            return new FetchedAttestation(meta.Version, (int)response.StatusCode, Encoding.UTF8.GetString(bytes), NpmAttestationParser.Parse(bytes));
+            finally
+            {
+                stats.AddBytes(body.BytesRead);
+            }
+        }
+        catch (BodyLimitException ex)
+        {
+            return new AttestationOutcome(null, $"{ex.Message}; it is fetched again next time", Slow: true);
+        }
+        catch (RegistryRedirectException ex)
+        {
+            return new AttestationOutcome(null, $"{what} could not be fetched: {ex.Message}; it is fetched again next time");
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException or Polly.Timeout.TimeoutRejectedException)
         {
-            return null;
+            return new AttestationOutcome(null, $"{what} could not be fetched: {ex.Message}; it is fetched again next time");
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return new AttestationOutcome(null);
         }
     }
 

@@ -67,11 +67,20 @@ public sealed class NpmSearchClient(RegistryHttp http, NpmRegistryLocator locato
                 return new SearchResult.Failed($"The registry's search answered {(int)response.StatusCode} {response.ReasonPhrase}.");
             if (response.Content.Headers.ContentLength > MaxResponseBytes)
                 return new SearchResult.Failed("The registry's search answer is too large.");
-            var body = await response.Content.ReadAsByteArrayAsync(ct);
-            if (body.Length > MaxResponseBytes) return new SearchResult.Failed("The registry's search answer is too large.");
-            return NpmSearchParser.Parse(body, from);
+            await using var body = await http.OpenBodyAsync(response, "The registry's search answer", ct);
+            var bytes = await body.ReadToEndAsync(MaxResponseBytes, ct);
+            if (bytes is null) return new SearchResult.Failed("The registry's search answer is too large.");
+            return NpmSearchParser.Parse(bytes, from);
         }
-        catch (Exception ex) when (ex is HttpRequestException or Polly.Timeout.TimeoutRejectedException)
+        catch (BodyLimitException ex)
+        {
+            return new SearchResult.Failed(ex.Message + ".");
+        }
+        catch (RegistryRedirectException ex)
+        {
+            return new SearchResult.Failed($"The registry's search could not be read: {ex.Message}.");
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException or Polly.Timeout.TimeoutRejectedException)
         {
             return new SearchResult.Failed($"Could not reach {baseUrl}: {ex.Message}");
         }
