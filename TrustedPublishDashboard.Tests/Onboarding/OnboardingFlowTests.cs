@@ -211,4 +211,21 @@ public sealed class OnboardingFlowTests : IAsyncLifetime
         Assert.Empty((await Service.ViewAsync(planId, default))!.Rows);
         Assert.Equal(0, await _app.Services.GetRequiredService<PackageRepository>().CountAsync(default));
     }
+
+    [Fact]
+    public async Task ImportArchive_GlobBomb_DiscoveryBudgetErrorIsTheReportAndChangesNothing()
+    {
+        var planId = await NewPlanAsync(GitHub);
+        // 20 patterns of 64 brace alternatives: over the discovery budget, though each pattern is within its own cap.
+        var archive = GlobBombFixture.Build(patterns: 20, chains: 3, depth: 4).ToTarGz();
+
+        var report = await Service.ImportArchiveAsync(planId, new MemoryStream(archive), "repo.tar.gz", null, default);
+
+        Assert.Equal(
+            "repo.tar.gz was not imported: the workspace patterns' {a,b} braces expand to more than 1,024 alternatives together; " +
+            "simplify the patterns in package.json workspaces (fewer patterns, `{a,b}` groups, `*` and `**`).",
+            report.Error);
+        Assert.Empty((await Service.ViewAsync(planId, default))!.Rows);
+        Assert.Equal(0, await _app.Services.GetRequiredService<PackageRepository>().CountAsync(default));
+    }
 }

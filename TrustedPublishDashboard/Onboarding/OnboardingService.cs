@@ -120,7 +120,8 @@ public sealed class OnboardingService(
         {
             return PlanImportReport.Failed($"{fileName} was not imported: {ex.Message}");
         }
-        var discovery = WorkspaceDiscovery.Discover(snapshot);
+        var discovery = WorkspaceDiscovery.Discover(snapshot, ct);
+        if (discovery.Failure is { } failure) return PlanImportReport.Failed($"{fileName} was not imported: {failure.Message}");
         var notes = new List<string>();
         if (discovery.Sources.Count > 0) notes.Add("Workspaces from " + string.Join(", ", discovery.Sources) + ".");
         notes.AddRange(snapshot.Warnings);

@@ -93,8 +93,8 @@ public sealed class TestArchive
     public Task<ArchiveSnapshot> ReadAsync(ArchiveFormat format, ArchiveLimits? limits = null) =>
         RepositoryArchive.ReadAsync(new MemoryStream(Build(format)), limits ?? ArchiveLimits.Default, CancellationToken.None);
 
-    public async Task<WorkspaceDiscoveryResult> DiscoverAsync(ArchiveFormat format = ArchiveFormat.Zip, ArchiveLimits? limits = null) =>
-        WorkspaceDiscovery.Discover(await ReadAsync(format, limits));
+    public async Task<WorkspaceDiscoveryResult> DiscoverAsync(ArchiveFormat format = ArchiveFormat.Zip, ArchiveLimits? limits = null, DiscoveryLimits? discovery = null) =>
+        WorkspaceDiscovery.Discover(await ReadAsync(format, limits), discovery ?? DiscoveryLimits.Default);
 
     private TestArchive Add(Entry entry)
     {

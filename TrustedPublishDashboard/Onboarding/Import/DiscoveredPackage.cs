@@ -30,4 +30,21 @@ public sealed record WorkspaceDiscoveryResult(
     IReadOnlyList<DiscoveredPackage> Packages,
     IReadOnlyList<SkippedPackage> Skipped,
     IReadOnlyList<string> Sources,
-    IReadOnlyList<string> Problems);
+    IReadOnlyList<string> Problems)
+{
+    /// <summary>
+    /// Set when discovery gave up (its work budget ran out); then nothing was discovered, rather than an arbitrary
+    /// part of the repository, and nothing should be imported.
+    /// </summary>
+    public DiscoveryFailure? Failure { get; init; }
+}
+
+/// <summary>Why discovery gave up: a stable kebab-case <see cref="Code"/> and the sentence shown to the maintainer, with the fix.</summary>
+public sealed record DiscoveryFailure(string Code, string Message)
+{
+    public const string TooManyPatterns = "too-many-workspace-patterns";
+    public const string TooManyAlternatives = "workspace-braces-too-large";
+    public const string TooDeep = "workspace-folder-too-deep";
+    public const string TooManySteps = "workspace-globs-too-costly";
+    public const string TooSlow = "workspace-discovery-too-slow";
+}

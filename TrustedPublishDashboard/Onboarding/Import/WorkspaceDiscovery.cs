@@ -5,12 +5,12 @@ namespace TrustedPublishDashboard.Onboarding.Import;
 /// <summary>
 /// Finds the packages of a repository snapshot the way the package managers do: the union of the workspace
 /// globs from package.json, pnpm-workspace.yaml and lerna.json, or the root package.json alone when nothing
-/// declares workspaces. Pure: it reads only the snapshot.
+/// declares workspaces. Pure: it reads only the snapshot. The globs and the folders are both the uploader's, so
+/// matching runs on a <see cref="DiscoveryLimits"/> budget and gives up with a <see cref="DiscoveryFailure"/>.
 /// </summary>
 public static class WorkspaceDiscovery
 {
     public const string RootManifest = "package.json";
-    public const int MaxPatterns = 256;
     public const string LernaDefaultSource = "lerna.json (default packages/*)";
 
     private sealed record Source(string FileName, string Name, Func<byte[], (IReadOnlyList<string>? Globs, string? Error)> Read);
@@ -34,11 +34,34 @@ public static class WorkspaceDiscovery
         new(m => m.Name is null ? m.NameError ?? "package.json has no \"name\"" : PackageNames.CheckNpm(m.Name).Error),
     ];
 
-    public static WorkspaceDiscoveryResult Discover(ArchiveSnapshot snapshot)
+    /// <exception cref="OperationCanceledException">The token was cancelled; it is checked every few hundred matching steps.</exception>
+    public static WorkspaceDiscoveryResult Discover(ArchiveSnapshot snapshot, CancellationToken ct = default) =>
+        Discover(snapshot, DiscoveryLimits.Default, ct);
+
+    /// <inheritdoc cref="Discover(ArchiveSnapshot, CancellationToken)"/>
+    public static WorkspaceDiscoveryResult Discover(ArchiveSnapshot snapshot, DiscoveryLimits limits, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
+        ArgumentNullException.ThrowIfNull(limits);
+        var budget = new DiscoveryBudget(limits, ct);
         var problems = new List<string>();
         var sources = new List<string>();
+        try
+        {
+            budget.Check();
+            return Discover(snapshot, budget, sources, problems);
+        }
+        catch (DiscoveryBudgetExceededException ex)
+        {
+            var fix = ex.Code == DiscoveryFailure.TooDeep
+                ? "remove that package.json from the archive, or upload an archive of the workspace alone"
+                : $"simplify the patterns in {(sources.Count == 0 ? "the workspace files" : string.Join(" and ", sources))} (fewer patterns, `{{a,b}}` groups, `*` and `**`)";
+            return new WorkspaceDiscoveryResult([], [], sources, problems) { Failure = new DiscoveryFailure(ex.Code, $"{ex.Message}; {fix}.") };
+        }
+    }
+
+    private static WorkspaceDiscoveryResult Discover(ArchiveSnapshot snapshot, DiscoveryBudget budget, List<string> sources, List<string> problems)
+    {
         var patterns = new List<string>();
         var unusable = new HashSet<string>(StringComparer.Ordinal);
 
@@ -83,9 +106,14 @@ public static class WorkspaceDiscovery
 
         if (sources.Count > 0)
         {
-            var globs = Compile(patterns, problems);
-            foreach (var directory in ManifestDirectories(snapshot).Where(d => WorkspaceGlob.Selects(globs, d)))
+            var globs = Compile(patterns, problems, budget);
+            var folders = Folders(snapshot, budget);
+            budget.Folders = folders.Count;
+            foreach (var (directory, segments) in folders)
             {
+                if (!WorkspaceGlob.Selects(globs, segments, budget)) continue;
+                // Reading a manifest is not a matching step, but 45,000 of them still take time worth checking.
+                budget.Check();
                 var (manifest, error) = ReadManifest(snapshot, directory)!.Value;
                 candidates.Add((directory, manifest, error));
             }
@@ -108,21 +136,46 @@ public static class WorkspaceDiscovery
         return snapshot.Files.TryGetValue(path, out var bytes) ? PackageManifest.Parse(bytes) : null;
     }
 
-    /// <summary>Folders (not the root, not under node_modules) holding a package.json, kept or not, in path order.</summary>
-    private static IEnumerable<string> ManifestDirectories(ArchiveSnapshot snapshot) =>
-        snapshot.Files.Keys.Concat(snapshot.Problems.Keys)
-            .Where(path => ArchivePath.FileName(path) == RootManifest && path != RootManifest && !ArchivePath.IsUnderNodeModules(path))
+    /// <summary>
+    /// Folders (not the root, not under node_modules) holding a package.json, kept or not, in path order, each split
+    /// once into its names. One deeper than the budget stops discovery before any matching: every pattern is run
+    /// along every name of every folder, so depth multiplies all the other costs.
+    /// </summary>
+    private static List<(string Directory, string[] Segments)> Folders(ArchiveSnapshot snapshot, DiscoveryBudget budget)
+    {
+        var directories = snapshot.Files.Keys.Concat(snapshot.Problems.Keys)
+            .Where(path => ArchivePath.FileName(path) == RootManifest && path != RootManifest)
             .Select(ArchivePath.Parent)
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal);
-
-    private static List<WorkspaceGlob> Compile(List<string> patterns, List<string> problems)
-    {
-        if (patterns.Count > MaxPatterns) problems.Add($"more than {MaxPatterns} workspace patterns; only the first {MaxPatterns} were used");
-        var globs = new List<WorkspaceGlob>();
-        foreach (var pattern in patterns.Distinct(StringComparer.Ordinal).Take(MaxPatterns))
+        var folders = new List<(string, string[])>();
+        foreach (var directory in directories)
         {
-            var (glob, error) = WorkspaceGlob.Parse(pattern);
+            budget.Check();
+            if (WorkspaceGlob.Folder(directory) is not { } segments) continue;
+            if (segments.Length > budget.Limits.MaxDepth)
+            {
+                throw new DiscoveryBudgetExceededException(DiscoveryFailure.TooDeep,
+                    $"the package.json in '{ArchivePath.Display(directory)}' is {segments.Length} folders deep, more than the {budget.Limits.MaxDepth} that workspace discovery accepts");
+            }
+            folders.Add((directory, segments));
+        }
+        return folders;
+    }
+
+    private static List<WorkspaceGlob> Compile(List<string> patterns, List<string> problems, DiscoveryBudget budget)
+    {
+        var distinct = patterns.Distinct(StringComparer.Ordinal).ToList();
+        if (distinct.Count > budget.Limits.MaxPatterns)
+        {
+            throw new DiscoveryBudgetExceededException(DiscoveryFailure.TooManyPatterns,
+                $"there are {distinct.Count:N0} workspace patterns, more than the {budget.Limits.MaxPatterns:N0} accepted");
+        }
+        var globs = new List<WorkspaceGlob>();
+        foreach (var pattern in distinct)
+        {
+            budget.Check();
+            var (glob, error) = WorkspaceGlob.Parse(pattern, budget);
             if (error is not null) problems.Add(error);
             if (glob is not null) globs.Add(glob);
         }

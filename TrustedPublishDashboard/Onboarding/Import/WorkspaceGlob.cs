@@ -14,9 +14,19 @@ public sealed class WorkspaceGlob
     /// <summary>Brace alternatives one pattern may expand to; `{a,b}{c,d}…` grows exponentially.</summary>
     public const int MaxAlternatives = 64;
 
-    private readonly string[][] _alternatives;
+    private enum Kind { Literal, Wildcard, Globstar }
 
-    private WorkspaceGlob(string pattern, bool isExclusion, string[][] alternatives)
+    /// <summary>One '/'-separated piece of a pattern, classified once so matching does not re-inspect it per folder.</summary>
+    private readonly record struct Segment(Kind Kind, string Text)
+    {
+        public static Segment Of(string text) => new(
+            text == "**" ? Kind.Globstar : text.AsSpan().IndexOfAny('*', '?') >= 0 ? Kind.Wildcard : Kind.Literal,
+            text);
+    }
+
+    private readonly Segment[][] _alternatives;
+
+    private WorkspaceGlob(string pattern, bool isExclusion, Segment[][] alternatives)
     {
         Pattern = pattern;
         IsExclusion = isExclusion;
@@ -31,7 +41,10 @@ public sealed class WorkspaceGlob
 
     /// <returns>The glob; or neither glob nor error for a pattern naming the root (".", "./"), which is
     /// considered on its own; or why the pattern cannot be used.</returns>
-    public static (WorkspaceGlob? Glob, string? Error) Parse(string pattern)
+    public static (WorkspaceGlob? Glob, string? Error) Parse(string pattern) => Parse(pattern, DiscoveryBudget.Unlimited());
+
+    /// <summary>As <see cref="Parse(string)"/>, charging the pattern's brace alternatives to a discovery's budget before expanding them.</summary>
+    internal static (WorkspaceGlob? Glob, string? Error) Parse(string pattern, DiscoveryBudget budget)
     {
         var body = pattern.Trim();
         var isExclusion = false;
@@ -45,60 +58,110 @@ public sealed class WorkspaceGlob
         while (body.StartsWith("./", StringComparison.Ordinal)) body = body[2..];
         body = body.TrimEnd('/');
 
-        var alternatives = new List<string>();
-        if (!Expand(body, alternatives)) return (null, $"the workspace pattern '{Shorten(pattern)}' expands to more than {MaxAlternatives} alternatives");
+        var braces = BraceExpansion.Parse(body);
+        var count = BraceExpansion.Count(braces, MaxAlternatives);
+        if (count > MaxAlternatives) return (null, $"the workspace pattern '{Shorten(pattern)}' expands to more than {MaxAlternatives} alternatives");
+        budget.SpendAlternatives(count);
 
-        var compiled = new List<string[]>();
-        foreach (var alternative in alternatives)
+        var compiled = new List<Segment[]>();
+        foreach (var alternative in BraceExpansion.Expand(braces))
         {
             var segments = alternative.Split('/', StringSplitOptions.RemoveEmptyEntries).Where(s => s != ".").ToList();
             if (segments.Contains("..")) return (null, $"the workspace pattern '{Shorten(pattern)}' points outside the repository");
             if (segments.Count > MaxSegments) return (null, $"the workspace pattern '{Shorten(pattern)}' has more than {MaxSegments} segments");
             // Consecutive `**` mean the same as one and only cost matching time.
-            var collapsed = segments.Where((s, i) => !(s == "**" && i > 0 && segments[i - 1] == "**")).ToArray();
+            var collapsed = segments.Where((s, i) => !(s == "**" && i > 0 && segments[i - 1] == "**")).Select(Segment.Of).ToArray();
             if (collapsed.Length > 0) compiled.Add(collapsed);
         }
         return compiled.Count == 0 ? (null, null) : (new WorkspaceGlob(pattern, isExclusion, [.. compiled]), null);
     }
 
     /// <summary>Whether the folder matches the pattern's body (ignoring <see cref="IsExclusion"/>).</summary>
-    public bool Matches(string directory)
-    {
-        if (directory.Length == 0 || ArchivePath.IsUnderNodeModules(directory)) return false;
-        var segments = directory.Split('/');
-        return _alternatives.Any(alternative => MatchSegments(alternative, segments));
-    }
+    public bool Matches(string directory) =>
+        Folder(directory) is { } segments && Matches(segments, DiscoveryBudget.Unlimited());
 
     /// <summary>A folder is selected when an including pattern matches it and no excluding one does.</summary>
     public static bool Selects(IReadOnlyList<WorkspaceGlob> globs, string directory) =>
-        globs.Any(g => !g.IsExclusion && g.Matches(directory)) && !globs.Any(g => g.IsExclusion && g.Matches(directory));
+        Folder(directory) is { } segments && Selects(globs, segments, DiscoveryBudget.Unlimited());
 
-    // Table over (pattern segment, path segment) suffixes: O(pattern × path) segment comparisons, no backtracking blow-up.
-    private static bool MatchSegments(string[] pattern, string[] path)
+    /// <summary>As <see cref="Selects(IReadOnlyList{WorkspaceGlob}, string)"/> for a folder already split (and not under node_modules), charging the budget.</summary>
+    internal static bool Selects(IReadOnlyList<WorkspaceGlob> globs, string[] folder, DiscoveryBudget budget) =>
+        globs.Any(g => !g.IsExclusion && g.Matches(folder, budget)) && !globs.Any(g => g.IsExclusion && g.Matches(folder, budget));
+
+    /// <summary>The folder's names, or null for the root and anything under node_modules, which no pattern matches.</summary>
+    internal static string[]? Folder(string directory) =>
+        directory.Length == 0 || ArchivePath.IsUnderNodeModules(directory) ? null : directory.Split('/');
+
+    /// <summary>Whether the split folder matches; every step is charged to the budget, which may stop the discovery.</summary>
+    internal bool Matches(string[] folder, DiscoveryBudget budget)
     {
-        var matches = new bool[pattern.Length + 1, path.Length + 1];
-        matches[pattern.Length, path.Length] = true;
-        for (var p = pattern.Length - 1; p >= 0; p--)
+        foreach (var alternative in _alternatives)
         {
-            for (var s = path.Length; s >= 0; s--)
-            {
-                matches[p, s] = pattern[p] == "**"
-                    ? matches[p + 1, s] || (s < path.Length && !IsHidden(path[s]) && matches[p, s + 1])
-                    : s < path.Length && MatchSegment(pattern[p], path[s]) && matches[p + 1, s + 1];
-            }
+            if (MatchSegments(alternative, folder, budget)) return true;
         }
-        return matches[0, 0];
+        return false;
+    }
+
+    // The pattern's segments as an automaton run once along the folder: the set of pattern positions reachable
+    // after each name. Work is (names × pattern segments), linear in the path, never the exponential number of
+    // ways a backtracking matcher tries to split a path between several `**`.
+    private static bool MatchSegments(Segment[] pattern, string[] folder, DiscoveryBudget budget)
+    {
+        Span<bool> current = stackalloc bool[pattern.Length + 1];
+        Span<bool> next = stackalloc bool[pattern.Length + 1];
+        current[0] = true;
+        FollowGlobstars(pattern, current);
+        foreach (var name in folder)
+        {
+            next.Clear();
+            var alive = false;
+            long steps = 0;
+            for (var p = 0; p < pattern.Length; p++)
+            {
+                if (!current[p]) continue;
+                steps++;
+                if (pattern[p].Kind == Kind.Globstar)
+                {
+                    if (IsHidden(name)) continue;
+                    next[p] = alive = true;
+                }
+                else if (MatchSegment(pattern[p], name, ref steps))
+                {
+                    next[p + 1] = alive = true;
+                }
+            }
+            budget.Spend(steps);
+            if (!alive) return false;
+            FollowGlobstars(pattern, next);
+            var swap = current;
+            current = next;
+            next = swap;
+        }
+        return current[pattern.Length];
+    }
+
+    // `**` also matches no folder at all, so a position reaching it reaches the segment after it too.
+    private static void FollowGlobstars(Segment[] pattern, Span<bool> states)
+    {
+        for (var p = 0; p < pattern.Length; p++)
+        {
+            if (states[p] && pattern[p].Kind == Kind.Globstar) states[p + 1] = true;
+        }
     }
 
     private static bool IsHidden(string segment) => segment.StartsWith('.');
 
-    // `*` and `?` within one segment; the classic two-pointer match with one backtrack point is linear-ish and exact.
-    private static bool MatchSegment(string pattern, string name)
+    // `*` and `?` within one name: the classic two-pointer match, which on a mismatch resumes only from the last
+    // `*` and so costs at most (name × pattern) steps, each charged.
+    private static bool MatchSegment(Segment segment, string name, ref long steps)
     {
+        if (segment.Kind == Kind.Literal) return string.Equals(segment.Text, name, StringComparison.Ordinal);
+        var pattern = segment.Text;
         if (IsHidden(name) && !pattern.StartsWith('.')) return false;
         int p = 0, n = 0, star = -1, resume = 0;
         while (n < name.Length)
         {
+            steps++;
             if (p < pattern.Length && (pattern[p] == '?' || pattern[p] == name[n]) && pattern[p] != '*')
             {
                 p++;
@@ -121,35 +184,6 @@ public sealed class WorkspaceGlob
         }
         while (p < pattern.Length && pattern[p] == '*') p++;
         return p == pattern.Length;
-    }
-
-    /// <summary>Expands the first `{a,b}` group (braces without a top-level comma are literal); false past the cap.</summary>
-    private static bool Expand(string pattern, List<string> into)
-    {
-        for (var open = pattern.IndexOf('{'); open >= 0; open = pattern.IndexOf('{', open + 1))
-        {
-            var (close, commas, depth) = (-1, new List<int>(), 0);
-            for (var i = open; i < pattern.Length && close < 0; i++)
-            {
-                switch (pattern[i])
-                {
-                    case '{': depth++; break;
-                    case '}': if (--depth == 0) close = i; break;
-                    case ',': if (depth == 1) commas.Add(i); break;
-                }
-            }
-            if (close < 0 || commas.Count == 0) continue;
-
-            var start = open + 1;
-            foreach (var end in commas.Append(close))
-            {
-                if (!Expand(pattern[..open] + pattern[start..end] + pattern[(close + 1)..], into)) return false;
-                start = end + 1;
-            }
-            return true;
-        }
-        into.Add(pattern);
-        return into.Count <= MaxAlternatives;
     }
 
     private static string Shorten(string pattern) => ArchivePath.Display(pattern);
