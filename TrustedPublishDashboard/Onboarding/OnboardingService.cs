@@ -120,7 +120,9 @@ public sealed class OnboardingService(
         {
             return PlanImportReport.Failed($"{fileName} was not imported: {ex.Message}");
         }
-        var discovery = WorkspaceDiscovery.Discover(snapshot, ct);
+        // CPU-bound and bounded by its budget; off the caller's thread so a page's connection stays responsive and its
+        // closing (which cancels ct) is seen while discovery runs.
+        var discovery = await Task.Run(() => WorkspaceDiscovery.Discover(snapshot, ct), ct);
         if (discovery.Failure is { } failure) return PlanImportReport.Failed($"{fileName} was not imported: {failure.Message}");
         var notes = new List<string>();
         if (discovery.Sources.Count > 0) notes.Add("Workspaces from " + string.Join(", ", discovery.Sources) + ".");
