@@ -19,6 +19,9 @@ public sealed record PollRunRow
     public string? Error { get; init; }
 }
 
+/// <summary>What a poll has done so far (or in all).</summary>
+public readonly record struct PollCounts(int Ok, int Failed, int Unchanged, long Requests, long Bytes, long NotModified);
+
 /// <summary>The record of every poll: when, how many packages succeeded and failed, what it cost.</summary>
 public sealed class PollRunRepository(IDbConnectionFactory connections)
 {
@@ -27,7 +30,7 @@ public sealed class PollRunRepository(IDbConnectionFactory connections)
         """;
 
     private const string Finish = """
-        UPDATE poll_runs SET finished_at = @FinishedAt, packages_ok = @Ok, packages_failed = @Failed, packages_unchanged = @Unchanged,
+        UPDATE poll_runs SET finished_at = @At, packages_ok = @Ok, packages_failed = @Failed, packages_unchanged = @Unchanged,
             requests = @Requests, bytes = @Bytes, not_modified = @NotModified, error = @Error
         WHERE id = @Id
         """;
@@ -61,37 +64,26 @@ public sealed class PollRunRepository(IDbConnectionFactory connections)
             new { Registry = registry, Trigger = trigger, StartedAt = DbTime.ToText(startedAt), Total = total }, cancellationToken: ct));
     }
 
-    public async Task FinishAsync(long id, DateTimeOffset finishedAt, int ok, int failed, int unchanged, long requests, long bytes, long notModified, string? error, CancellationToken ct)
-    {
-        await using var connection = await connections.OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(Finish, new
-        {
-            Id = id,
-            FinishedAt = DbTime.ToText(finishedAt),
-            Ok = ok,
-            Failed = failed,
-            Unchanged = unchanged,
-            Requests = requests,
-            Bytes = bytes,
-            NotModified = notModified,
-            Error = error,
-        }, cancellationToken: ct));
-    }
+    public Task FinishAsync(long id, DateTimeOffset finishedAt, PollCounts counts, string? error, CancellationToken ct) =>
+        WriteAsync(Finish, id, finishedAt, counts, error, ct);
 
     /// <summary>The counts so far, written during a poll so that a crash leaves a true record.</summary>
-    public async Task ProgressAsync(long id, DateTimeOffset at, int ok, int failed, int unchanged, long requests, long bytes, long notModified, CancellationToken ct)
+    public Task ProgressAsync(long id, DateTimeOffset at, PollCounts counts, CancellationToken ct) => WriteAsync(Progress, id, at, counts, null, ct);
+
+    private async Task WriteAsync(string sql, long id, DateTimeOffset at, PollCounts counts, string? error, CancellationToken ct)
     {
         await using var connection = await connections.OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(Progress, new
+        await connection.ExecuteAsync(new CommandDefinition(sql, new
         {
             Id = id,
             At = DbTime.ToText(at),
-            Ok = ok,
-            Failed = failed,
-            Unchanged = unchanged,
-            Requests = requests,
-            Bytes = bytes,
-            NotModified = notModified,
+            counts.Ok,
+            counts.Failed,
+            counts.Unchanged,
+            counts.Requests,
+            counts.Bytes,
+            counts.NotModified,
+            Error = error,
         }, cancellationToken: ct));
     }
 

@@ -106,8 +106,8 @@ public sealed class PollService(
                 // Counts so far, at most every ProgressInterval and by one worker at a time: a crash then leaves a true record.
                 var last = Interlocked.Read(ref lastProgress);
                 if (Environment.TickCount64 - last >= ProgressInterval && Interlocked.CompareExchange(ref lastProgress, Environment.TickCount64, last) == last)
-                    await runs.ProgressAsync(runId, DateTimeOffset.UtcNow, Volatile.Read(ref ok), Volatile.Read(ref failed), Volatile.Read(ref unchanged),
-                        stats.Requests, stats.Bytes, stats.NotModified, CancellationToken.None);
+                    await runs.ProgressAsync(runId, DateTimeOffset.UtcNow,
+                        new PollCounts(Volatile.Read(ref ok), Volatile.Read(ref failed), Volatile.Read(ref unchanged), stats.Requests, stats.Bytes, stats.NotModified), CancellationToken.None);
             });
         }
         catch (OperationCanceledException)
@@ -117,7 +117,7 @@ public sealed class PollService(
         }
         finally
         {
-            await runs.FinishAsync(runId, DateTimeOffset.UtcNow, ok, failed, unchanged, stats.Requests, stats.Bytes, stats.NotModified, runError, CancellationToken.None);
+            await runs.FinishAsync(runId, DateTimeOffset.UtcNow, new PollCounts(ok, failed, unchanged, stats.Requests, stats.Bytes, stats.NotModified), runError, CancellationToken.None);
         }
         await compliance.RecordSnapshotAsync(DateTimeOffset.UtcNow, ct);
         if (packageIds is null && targets.Count > 0 && unreachable == targets.Count) await RaiseRegistryFailingAsync(registry, ct);

@@ -57,7 +57,7 @@ public sealed class DataLeavingTests
         var runs = new PollRunRepository(db.Connections);
         var started = DateTimeOffset.UtcNow.AddMinutes(-3);
         var id = await runs.StartAsync("npm", "schedule", 120, started, default);
-        await runs.ProgressAsync(id, started.AddSeconds(40), ok: 78, failed: 2, unchanged: 10, requests: 95, bytes: 12345, notModified: 10, default);
+        await runs.ProgressAsync(id, started.AddSeconds(40), new PollCounts(Ok: 78, Failed: 2, Unchanged: 10, Requests: 95, Bytes: 12345, NotModified: 10), default);
 
         await using (var app = await LiveApp.StartAsync(db))
         {
