@@ -8,8 +8,9 @@ RUN dotnet restore TrustedPublishDashboard/TrustedPublishDashboard.csproj --lock
 COPY TrustedPublishDashboard/ TrustedPublishDashboard/
 RUN dotnet publish TrustedPublishDashboard/TrustedPublishDashboard.csproj -c Release -o /app --no-restore
 
-# Run: the small runtime-deps image (no .NET runtime needed: the publish is self-contained).
-FROM mcr.microsoft.com/dotnet/runtime-deps:9.0-bookworm-slim AS final
+# Run: the small runtime-deps image (no .NET runtime needed: the publish is self-contained). .NET 10 ships no Debian
+# images (no bookworm-slim, no trixie); its runtime-deps image is Ubuntu 24.04 "noble", which still has apt for curl.
+FROM mcr.microsoft.com/dotnet/runtime-deps:10.0-noble AS final
 RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/* \
     && mkdir -p /data && chown "$APP_UID" /data
 WORKDIR /app

@@ -22,7 +22,10 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
-command -v dotnet >/dev/null 2>&1 || { echo "The .NET SDK (dotnet) is required: see README.md." >&2; exit 1; }
+command -v dotnet >/dev/null 2>&1 || { echo "The .NET SDK (dotnet) 10 or newer is required: see README.md." >&2; exit 1; }
+# The projects target net10.0 (Directory.Build.props): an older SDK fails later with a less helpful message.
+sdk_major=$(dotnet --version 2>/dev/null | cut -d. -f1)
+[ "${sdk_major:-0}" -ge 10 ] 2>/dev/null || { echo "The .NET SDK 10 or newer is required (found $(dotnet --version 2>&1 | head -1)): see README.md." >&2; exit 1; }
 
 # --- unit, integration and browser tests -------------------------------------------------------------
 say "dotnet test"

@@ -8,7 +8,8 @@ namespace TrustedPublishDashboard.Tests.Infrastructure;
 
 /// <summary>
 /// The real app on a real loopback socket (Kestrel, not TestServer), built by the same method as Main, with its
-/// own SQLite file. Playwright needs a socket; WebApplicationFactory in .NET 9 only offers TestServer.
+/// own SQLite file. Playwright needs a socket; building the app exactly as Main does (rather than through
+/// WebApplicationFactory, which since .NET 10 can also start Kestrel with UseKestrel) keeps it the app that ships.
 /// </summary>
 public sealed class LiveApp : IAsyncDisposable
 {
