@@ -14,6 +14,8 @@ public static class AuthExtensions
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
         services.AddCascadingAuthenticationState();
+        services.AddHttpContextAccessor();
+        services.AddScoped<CurrentUser>();
         return services;
     }
 }

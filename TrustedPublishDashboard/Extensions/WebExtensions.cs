@@ -1,3 +1,4 @@
+using MudBlazor.Services;
 using Radzen;
 using TrustedPublishDashboard.Web.Components;
 using TrustedPublishDashboard.Web.Api;
@@ -20,6 +21,11 @@ public static class WebExtensions
             o.MaximumReceiveMessageSize = 3L * Web.Components.Shared.PasteLimit.MaxBytes;
         });
         services.AddRadzenComponents();
+        services.AddMudServices(o =>
+        {
+            o.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight;
+            o.SnackbarConfiguration.VisibleStateDuration = 6000;
+        });
         services.AddDashboardDataProtection();
         services.AddSingleton<Web.ListenAddresses>();
         // Read at composition so a bad Web:AllowedHosts refuses the start with its message.

@@ -26,3 +26,10 @@
   document.addEventListener('input', guard, true);
   document.addEventListener('change', guard, true);
 })();
+
+// The theme the user picked, remembered for a year so the next first paint uses it (read by the server's App shell).
+window.tpdTheme = {
+  remember: function (dark) {
+    document.cookie = 'tpd-theme=' + (dark ? 'dark' : 'light') + '; path=/; max-age=31536000; samesite=lax';
+  }
+};
