@@ -35,6 +35,8 @@ public sealed class OnboardingBrowserTests(BrowserFixture fixture)
             .ToTarGz();
 
         var page = await fixture.OpenAsync("onboarding");
+        await Expect(page.Locator("[data-testid=plans], [data-testid=no-plan]")).ToBeVisibleAsync();
+        await BrowserScreenshots.ScreenshotBothThemesAsync(page, "onboarding");
         await CreatePlanAsync(page, "Widgets monorepo");
 
         // 1. Import: the archive's workspaces, the private package skipped and said so, the existence check done.
@@ -42,6 +44,9 @@ public sealed class OnboardingBrowserTests(BrowserFixture fixture)
         await Expect(page.GetByTestId("plan-import-summary")).ToContainTextAsync("4 package(s) added");
         var skipped = page.GetByTestId("plan-import-skipped").Filter(new() { HasText = "@wz/internal" });
         await Expect(skipped).ToContainTextAsync("private");
+        // The result is shown in the card the upload started from, within the window.
+        await Expect(page.GetByTestId("plan-import-result")).ToBeInViewportAsync();
+        await BrowserScreenshots.ScreenshotBothThemesAsync(page, "onboarding-import");
 
         // 2. Publisher, entered once.
         await page.GetByText("2 · Publisher").ClickAsync();
@@ -51,7 +56,8 @@ public sealed class OnboardingBrowserTests(BrowserFixture fixture)
         await page.GetByTestId("save-publisher").ClickAsync();
         await Expect(page.GetByTestId("publisher-saved")).ToBeVisibleAsync();
         await Expect(page.GetByTestId("package-issues-none")).ToBeVisibleAsync();
-        await BrowserFixture.ScreenshotAsync(page, "onboarding-publisher");
+        await Expect(page).ToHaveURLAsync(new Regex("tab=publisher"));
+        await BrowserScreenshots.ScreenshotBothThemesAsync(page, "onboarding-publisher");
 
         // 3. Tracker: bootstrap needed for exactly the unpublished package.
         await page.GetByText("3 · Tracker").ClickAsync();
@@ -75,10 +81,14 @@ public sealed class OnboardingBrowserTests(BrowserFixture fixture)
         await Expect(page.GetByTestId("artifact-note")).ToContainTextAsync("1 package(s) not on the registry yet are left out");
         Assert.Contains("sleep 2", script);
         await Expect(page.Locator("[data-testid=artifact][data-key=bootstrap-placeholders-sh]")).ToContainTextAsync("For 1 package(s): @wz/fresh");
-        await BrowserFixture.ScreenshotAsync(page, "onboarding-scripts");
+        await BrowserScreenshots.ScreenshotBothThemesAsync(page, "onboarding-scripts");
 
         // 5. Verify: a pasted trust list with one mismatching workflow file.
         await page.GetByText("5 · Verify trust").ClickAsync();
+        // A paste over the circuit's limit is cleared with a message before Blazor sends it; the box then works as usual.
+        await PasteAsync(page, "trust-paste", new string('x', 6 * 1024 * 1024));
+        await Expect(page.GetByTestId("trust-paste-limit")).ToContainTextAsync("6.0 MB; at most 5.0 MB");
+        await Expect(page.GetByTestId("trust-paste")).ToHaveValueAsync("");
         var lines = published.Select(n => Line(n, n == "@wz/two" ? "publish.yml" : "release.yml"));
         await page.GetByTestId("trust-paste").FillAsync(string.Join("\n", lines));
         await page.GetByTestId("trust-compare").ClickAsync();
@@ -88,7 +98,9 @@ public sealed class OnboardingBrowserTests(BrowserFixture fixture)
         await Expect(mismatch).ToHaveAttributeAsync("data-package", "@wz/two");
         await Expect(mismatch.Locator("[data-testid=trust-field][data-matches=false]")).ToContainTextAsync("publish.yml");
         await Expect(mismatch.GetByTestId("trust-fix")).ToContainTextAsync("npm trust github '@wz/two' --file release.yml");
-        await BrowserFixture.ScreenshotAsync(page, "onboarding-verify");
+        await Expect(page.GetByTestId("trust-paste-limit")).ToBeHiddenAsync();
+        await Expect(page.GetByTestId("trust-report-summary")).ToBeInViewportAsync();
+        await BrowserScreenshots.ScreenshotBothThemesAsync(page, "onboarding-verify");
 
         // The registry starts serving trusted versions for two packages; a re-check verifies their last step by itself.
         foreach (var (name, i) in new[] { ("@wz/one", 1), ("@wz/three", 2) })
@@ -101,11 +113,13 @@ public sealed class OnboardingBrowserTests(BrowserFixture fixture)
         await Expect(Step(page, "@wz/three", "first-oidc-publish")).ToHaveAttributeAsync("data-state", "verified");
         await Expect(Step(page, "@wz/two", "first-oidc-publish")).ToHaveAttributeAsync("data-state", "pending");
         await Expect(Step(page, "@wz/fresh", "first-oidc-publish")).ToHaveAttributeAsync("data-state", "pending");
-        await BrowserFixture.ScreenshotAsync(page, "onboarding-tracker");
 
-        // OIDC-only is a person's confirmation; the page says why.
+        // OIDC-only is a person's confirmation; the page says why, right under the package's row.
         await Step(page, "@wz/one", "oidc-only").ClickAsync();
         await Expect(page.GetByTestId("oidc-only-note")).ToContainTextAsync("no way to read");
+        await Expect(page.GetByTestId("step-detail")).ToBeInViewportAsync();
+        await Expect(page.Locator("[data-testid=tracker-row][data-package='@wz/one'] + [data-testid=step-detail-row]")).ToHaveCountAsync(1);
+        await BrowserScreenshots.ScreenshotBothThemesAsync(page, "onboarding-tracker");
         await page.GetByTestId("step-set-confirmed").ClickAsync();
         await Expect(Step(page, "@wz/one", "oidc-only")).ToHaveAttributeAsync("data-state", "confirmed");
         await Expect(page.GetByTestId("step-actor")).ToContainTextAsync("By ");
@@ -121,6 +135,13 @@ public sealed class OnboardingBrowserTests(BrowserFixture fixture)
         var again = await fixture.OpenAsync(new Uri(page.Url).PathAndQuery.TrimStart('/'));
         await Expect(Step(again, "@wz/one", "oidc-only")).ToHaveAttributeAsync("data-state", "confirmed");
         await Expect(Step(again, "@wz/one", "first-oidc-publish")).ToHaveAttributeAsync("data-state", "verified");
+
+        // The list of plans counts the plan's packages.
+        await again.GotoAsync("onboarding");
+        await BrowserFixture.WaitInteractiveAsync(again);
+        var listed = again.GetByTestId("plan").Filter(new() { Has = again.GetByTestId("plan-name").GetByText("Widgets monorepo", new() { Exact = true }) });
+        await Expect(listed.GetByTestId("plan-count")).ToHaveTextAsync("4");
+        await BrowserScreenshots.ScreenshotBothThemesAsync(again, "onboarding-plans");
         await again.Context.CloseAsync();
     }
 
@@ -151,6 +172,28 @@ public sealed class OnboardingBrowserTests(BrowserFixture fixture)
         await Expect(page.GetByTestId("plan-import-summary")).ToContainTextAsync("2 package(s) added");
         await page.GetByText("3 · Tracker").ClickAsync();
         await Expect(page.GetByTestId("tracker-row")).ToHaveCountAsync(2);
+
+        // Renamed and deleted through dialogs; the packages stay tracked, the plan leaves the list.
+        await page.GetByTestId("rename-plan").ClickAsync();
+        await page.GetByTestId("rename-plan-name").FillAsync("Search plan renamed");
+        await page.GetByTestId("rename-plan-save").ClickAsync();
+        await Expect(page.GetByTestId("plan-title")).ToHaveTextAsync("Search plan renamed");
+        await page.GetByTestId("delete-plan").ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete", Exact = true }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/onboarding$"));
+        await Expect(page.Locator("[data-testid=plans], [data-testid=no-plan]")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("plan-name").GetByText("Search plan renamed", new() { Exact = true })).ToHaveCountAsync(0);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task PlanPage_UnknownPlan_SaysSo()
+    {
+        var page = await fixture.OpenAsync("onboarding/987654321");
+
+        await Expect(page.GetByTestId("plan-not-found")).ToContainTextAsync("There is no onboarding plan 987654321");
+        await Expect(page.GetByTestId("plan-tabs")).ToHaveCountAsync(0);
+        await BrowserScreenshots.ScreenshotBothThemesAsync(page, "onboarding-plan-not-found");
         await page.Context.CloseAsync();
     }
 
@@ -163,6 +206,17 @@ public sealed class OnboardingBrowserTests(BrowserFixture fixture)
         await Expect(page.GetByTestId("plan-title")).ToHaveTextAsync(name);
         await BrowserFixture.WaitInteractiveAsync(page);
     }
+
+    /// <summary>What a paste does: one input event with the whole text, then change (typing megabytes takes minutes).</summary>
+    private static Task PasteAsync(IPage page, string testId, string text) => page.EvaluateAsync("""
+        ([id, text]) => {
+          const box = document.querySelector(`[data-testid="${id}"]`);
+          box.focus();
+          box.value = text;
+          box.dispatchEvent(new Event('input', { bubbles: true }));
+          box.dispatchEvent(new Event('change', { bubbles: true }));
+        }
+        """, new object[] { testId, text });
 
     private static string Line(string package, string file) =>
         $$$"""{"package":"{{{package}}}","trust":[{"id":"id-{{{package}}}","type":"github","claims":{"repository":"acme/widgets","workflow_ref":{"file":"{{{file}}}"}},"permissions":["createPackage"]}]}""";

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using TrustedPublishDashboard.Auth;
 using TrustedPublishDashboard.Data;
 using TrustedPublishDashboard.Domain;
 using TrustedPublishDashboard.Onboarding;
@@ -13,6 +14,10 @@ public sealed class OnboardingFlowTests : IAsyncLifetime
 {
     private static readonly Provenance Release = new("acme/widgets", ".github/workflows/release.yml", "refs/tags/v1.1.0", "release");
     private static readonly PublisherPlan GitHub = new() { Provider = Provider.GitHub, Owner = "acme", Repository = "widgets", WorkflowFile = "release.yml" };
+    private static readonly Actor Alice = Person("alice", Actor.MaintainerRole);
+    private static readonly Actor Bob = Person("bob", Actor.MaintainerRole);
+
+    private static Actor Person(string name, string role) => new(name, new HashSet<string>(StringComparer.Ordinal) { role });
 
     private ReplayRegistry _registry = default!;
     private LiveApp _app = default!;
@@ -33,9 +38,9 @@ public sealed class OnboardingFlowTests : IAsyncLifetime
 
     private async Task<long> NewPlanAsync(PublisherPlan? publisher = null)
     {
-        var (id, error) = await Service.CreatePlanAsync("plan " + Guid.NewGuid().ToString("n")[..6], default);
+        var (id, error) = await Service.CreatePlanAsync(Alice, "plan " + Guid.NewGuid().ToString("n")[..6], default);
         Assert.Null(error);
-        if (publisher is not null) await Service.SavePublisherAsync(id!.Value, publisher, default);
+        if (publisher is not null) await Service.SavePublisherAsync(Alice, id!.Value, publisher, default);
         return id!.Value;
     }
 
@@ -48,7 +53,7 @@ public sealed class OnboardingFlowTests : IAsyncLifetime
         _registry.Serve("/ob-new", ReplayResponse.WithStatus(404));
         var planId = await NewPlanAsync(GitHub);
 
-        var report = await Service.ImportNamesAsync(planId, "ob-existing\nob-new\nNot A Name", "list", null, default);
+        var report = await Service.ImportNamesAsync(Alice, planId, "ob-existing\nob-new\nNot A Name", "list", null, default);
 
         Assert.Null(report.Error);
         Assert.Equal(2, report.Added);
@@ -67,7 +72,7 @@ public sealed class OnboardingFlowTests : IAsyncLifetime
         // The maintainer bootstraps ob-new and both packages publish from CI with the planned publisher.
         new PackumentBuilder("ob-existing").Add("1.0.0", 1, new Publish.Token("alice")).Add("1.1.0", 10, new Publish.Trusted("oidc:1"), Release).Latest("1.1.0").ServeOn(_registry);
         new PackumentBuilder("ob-new").Add("0.0.0", 2, new Publish.Token("alice")).Add("1.0.0", 11, new Publish.Trusted("oidc:2"), Release).Latest("1.0.0").ServeOn(_registry);
-        await Service.RecheckAsync(planId, null, default);
+        await Service.RecheckAsync(Alice, planId, null, default);
 
         foreach (var name in new[] { "ob-existing", "ob-new" })
         {
@@ -91,7 +96,7 @@ public sealed class OnboardingFlowTests : IAsyncLifetime
         // Someone publishes with a token after onboarding: red, with the onboarding finding.
         new PackumentBuilder("ob-existing").Add("1.0.0", 1, new Publish.Token("alice")).Add("1.1.0", 10, new Publish.Trusted("oidc:1"), Release)
             .Add("1.2.0", 12, new Publish.Token("mallory")).Latest("1.2.0").ServeOn(_registry);
-        await Service.RecheckAsync(planId, null, default);
+        await Service.RecheckAsync(Alice, planId, null, default);
 
         var after = await RowAsync(planId, "ob-existing");
         Assert.Equal(ComplianceStatus.NonCompliant, after.Compliance!.StatusValue);
@@ -106,7 +111,7 @@ public sealed class OnboardingFlowTests : IAsyncLifetime
     {
         new PackumentBuilder("ob-drift").Add("1.0.0", 10, new Publish.Trusted("oidc:3"), Release with { Repository = "someone/fork" }).Latest("1.0.0").ServeOn(_registry);
         var planId = await NewPlanAsync(GitHub);
-        await Service.ImportNamesAsync(planId, "ob-drift", "list", null, default);
+        await Service.ImportNamesAsync(Alice, planId, "ob-drift", "list", null, default);
 
         var row = await RowAsync(planId, "ob-drift");
         Assert.Equal(StepState.Failed, row.State(OnboardingStep.FirstOidcPublish));
@@ -119,12 +124,12 @@ public sealed class OnboardingFlowTests : IAsyncLifetime
     {
         new PackumentBuilder("ob-manual").Add("1.0.0", 1, new Publish.Token("alice")).Latest("1.0.0").ServeOn(_registry);
         var planId = await NewPlanAsync(GitHub);
-        await Service.ImportNamesAsync(planId, "ob-manual", "list", null, default);
+        await Service.ImportNamesAsync(Alice, planId, "ob-manual", "list", null, default);
         var id = (await RowAsync(planId, "ob-manual")).Member.PackageId;
 
-        Assert.Contains("registry evidence only", await Service.SetStepAsync(planId, id, OnboardingStep.FirstOidcPublish, StepState.Confirmed, null, "alice", default));
-        Assert.Equal("Say why the step failed.", await Service.SetStepAsync(planId, id, OnboardingStep.TrustConfigured, StepState.Failed, " ", "alice", default));
-        Assert.Null(await Service.SetStepAsync(planId, id, OnboardingStep.OidcOnly, StepState.Confirmed, null, "alice", default));
+        Assert.Contains("registry evidence only", await Service.SetStepAsync(Alice, planId, id, OnboardingStep.FirstOidcPublish, StepState.Confirmed, null, default));
+        Assert.Equal("Say why the step failed.", await Service.SetStepAsync(Alice, planId, id, OnboardingStep.TrustConfigured, StepState.Failed, " ", default));
+        Assert.Null(await Service.SetStepAsync(Alice, planId, id, OnboardingStep.OidcOnly, StepState.Confirmed, null, default));
 
         var step = (await RowAsync(planId, "ob-manual")).Steps[OnboardingStep.OidcOnly]!;
         Assert.Equal((StepState.Confirmed, "alice"), (step.StateValue, step.Actor));
@@ -132,14 +137,14 @@ public sealed class OnboardingFlowTests : IAsyncLifetime
         Assert.True(DateTimeOffset.UtcNow - DbTime.Parse(step.UpdatedAt) < TimeSpan.FromMinutes(1));
 
         // A re-check (which sees no trusted publish) does not undo the person's confirmation.
-        await Service.RecheckAsync(planId, null, default);
+        await Service.RecheckAsync(Alice, planId, null, default);
         Assert.Equal(StepState.Confirmed, (await RowAsync(planId, "ob-manual")).State(OnboardingStep.OidcOnly));
 
         // Bulk: only pending or failed steps change; the evidence-only step cannot be confirmed at all.
-        Assert.Equal((0, (string?)null), await Service.ConfirmForAllAsync(planId, OnboardingStep.OidcOnly, "bob", default));
-        Assert.Equal((1, (string?)null), await Service.ConfirmForAllAsync(planId, OnboardingStep.TrustConfigured, "bob", default));
+        Assert.Equal((0, (string?)null), await Service.ConfirmForAllAsync(Bob, planId, OnboardingStep.OidcOnly, default));
+        Assert.Equal((1, (string?)null), await Service.ConfirmForAllAsync(Bob, planId, OnboardingStep.TrustConfigured, default));
         Assert.Equal("bob", (await RowAsync(planId, "ob-manual")).Steps[OnboardingStep.TrustConfigured]!.Actor);
-        Assert.NotNull((await Service.ConfirmForAllAsync(planId, OnboardingStep.FirstOidcPublish, "bob", default)).Error);
+        Assert.NotNull((await Service.ConfirmForAllAsync(Bob, planId, OnboardingStep.FirstOidcPublish, default)).Error);
     }
 
     [Fact]
@@ -148,14 +153,14 @@ public sealed class OnboardingFlowTests : IAsyncLifetime
         new PackumentBuilder("ob-t1").Add("1.0.0", 1, new Publish.Token("alice")).Latest("1.0.0").ServeOn(_registry);
         new PackumentBuilder("ob-t2").Add("1.0.0", 1, new Publish.Token("alice")).Latest("1.0.0").ServeOn(_registry);
         var planId = await NewPlanAsync(GitHub);
-        await Service.ImportNamesAsync(planId, "ob-t1\nob-t2", "list", null, default);
+        await Service.ImportNamesAsync(Alice, planId, "ob-t1\nob-t2", "list", null, default);
 
         var paste = """
             {"package":"ob-t1","trust":[{"id":"c1","type":"github","claims":{"repository":"acme/widgets","workflow_ref":{"file":"release.yml"}},"permissions":["createPackage"]}]}
             {"package":"ob-t2","trust":[{"id":"c2","type":"github","claims":{"repository":"acme/widgets","workflow_ref":{"file":"publish.yml"}},"permissions":["createPackage"]}]}
             {"package":"not-in-plan","trust":[]}
             """;
-        var report = await Service.VerifyTrustListAsync(planId, paste, null, default);
+        var report = await Service.VerifyTrustListAsync(Alice, planId, paste, null, default);
 
         Assert.Equal(1, report.Matching);
         Assert.Equal(["not-in-plan"], report.NotInPlan);
@@ -174,7 +179,7 @@ public sealed class OnboardingFlowTests : IAsyncLifetime
         Assert.Equal(["ob-t2"], trust.Packages);
 
         // An override that makes the package's publisher invalid keeps it out of the script, and says so.
-        await Service.SaveOverrideAsync(planId, failed.Member.PackageId, new PublisherOverride { WorkflowFile = ".github/workflows/release.yml" }, default);
+        await Service.SaveOverrideAsync(Alice, planId, failed.Member.PackageId, new PublisherOverride { WorkflowFile = ".github/workflows/release.yml" }, default);
         var (after, notes) = await Service.ArtifactsAsync(planId, default);
         Assert.DoesNotContain(after, a => a.Content.Contains("npm trust github"));
         Assert.Contains(notes, n => n.Contains("ob-t2") && n.Contains("override"));
@@ -204,7 +209,7 @@ public sealed class OnboardingFlowTests : IAsyncLifetime
         var planId = await NewPlanAsync(GitHub);
         var zip = new TestArchive().Package("", "root", "\"workspaces\": [\"packages/*\"], \"private\": true").Package("../evil", "evil").ToZip();
 
-        var report = await Service.ImportArchiveAsync(planId, new MemoryStream(zip), "repo.zip", null, default);
+        var report = await Service.ImportArchiveAsync(Alice, planId, new MemoryStream(zip), "repo.zip", null, default);
 
         Assert.NotNull(report.Error);
         Assert.Contains("repo.zip was not imported", report.Error);
@@ -219,7 +224,7 @@ public sealed class OnboardingFlowTests : IAsyncLifetime
         // 20 patterns of 64 brace alternatives: over the discovery budget, though each pattern is within its own cap.
         var archive = GlobBombFixture.Build(patterns: 20, chains: 3, depth: 4).ToTarGz();
 
-        var report = await Service.ImportArchiveAsync(planId, new MemoryStream(archive), "repo.tar.gz", null, default);
+        var report = await Service.ImportArchiveAsync(Alice, planId, new MemoryStream(archive), "repo.tar.gz", null, default);
 
         Assert.Equal(
             "repo.tar.gz was not imported: the workspace patterns' {a,b} braces expand to more than 1,024 alternatives together; " +
@@ -227,5 +232,104 @@ public sealed class OnboardingFlowTests : IAsyncLifetime
             report.Error);
         Assert.Empty((await Service.ViewAsync(planId, default))!.Rows);
         Assert.Equal(0, await _app.Services.GetRequiredService<PackageRepository>().CountAsync(default));
+    }
+    [Fact]
+    public async Task Plans_CreateRenameListDelete_NamesAreCheckedAndTheListCountsCompletion()
+    {
+        new PackumentBuilder("ob-life").Add("1.0.0", 1, new Publish.Token("alice")).Latest("1.0.0").ServeOn(_registry);
+        var first = await NewPlanAsync(GitHub);
+        var second = await NewPlanAsync();
+        await Service.ImportNamesAsync(Alice, first, "ob-life", "list", null, default);
+        var secondName = (await Service.GetPlanAsync(second, default))!.Name;
+
+        Assert.Equal("Enter a name for the plan.", await Service.RenamePlanAsync(Alice, first, "  ", default));
+        Assert.Equal($"A plan named \"{secondName}\" already exists.", await Service.RenamePlanAsync(Alice, first, secondName, default));
+        Assert.Equal($"Plan names are at most {OnboardingService.MaxPlanNameLength} characters.",
+            await Service.RenamePlanAsync(Alice, first, new string('x', OnboardingService.MaxPlanNameLength + 1), default));
+        Assert.Null(await Service.RenamePlanAsync(Alice, first, "  Life plan ", default));
+
+        var listed = (await Service.ListPlansAsync(default)).Single(p => p.Id == first);
+        Assert.Equal(("Life plan", 1L, 0L), (listed.Name, listed.PackageCount, listed.CompletedCount));
+        var id = (await RowAsync(first, "ob-life")).Member.PackageId;
+        foreach (var step in new[] { OnboardingStep.TrustConfigured, OnboardingStep.OidcOnly })
+            Assert.Null(await Service.SetStepAsync(Alice, first, id, step, StepState.Confirmed, null, default));
+        // Bootstrap and token deletion were not needed (the package exists); the first OIDC publish is still pending.
+        Assert.Equal(0L, (await Service.GetPlanAsync(first, default))!.CompletedCount);
+
+        Assert.True(await Service.DeletePlanAsync(Alice, first, default));
+        Assert.Null(await Service.GetPlanAsync(first, default));
+        Assert.Null(await Service.ViewAsync(first, default));
+        Assert.False(await Service.DeletePlanAsync(Alice, first, default));
+        Assert.Equal("The plan no longer exists.", await Service.RenamePlanAsync(Alice, first, "Again", default));
+        Assert.DoesNotContain(await Service.ListPlansAsync(default), p => p.Id == first);
+        // The package stays tracked on the grid.
+        Assert.NotNull(await _app.Services.GetRequiredService<PackageRepository>().FindAsync(new PackageId(Registry.Npm, "ob-life"), default));
+    }
+
+    [Fact]
+    public async Task ChangingMethods_ActorWithoutMaintain_AreRefusedBeforeAnythingChanges()
+    {
+        new PackumentBuilder("ob-guard").Add("1.0.0", 1, new Publish.Token("alice")).Latest("1.0.0").ServeOn(_registry);
+        var planId = await NewPlanAsync(GitHub);
+        await Service.ImportNamesAsync(Alice, planId, "ob-guard", "list", null, default);
+        var before = (await Service.ViewAsync(planId, default))!;
+        var packageId = before.Rows.Single().Member.PackageId;
+        var viewer = Person("vera", Actor.ViewerRole);
+
+        Func<Task>[] changes =
+        [
+            () => Service.CreatePlanAsync(viewer, "Viewer plan", default),
+            () => Service.RenamePlanAsync(viewer, planId, "Renamed", default),
+            () => Service.DeletePlanAsync(viewer, planId, default),
+            () => Service.RemovePackageAsync(viewer, planId, packageId, default),
+            () => Service.AddFromGridAsync(viewer, "Viewer plan", [packageId], default),
+            () => Service.ImportNamesAsync(viewer, planId, "ob-other", "list", null, default),
+            () => Service.ImportArchiveAsync(viewer, planId, new MemoryStream([1, 2, 3]), "repo.zip", null, default),
+            () => Service.RecheckAsync(viewer, planId, null, default),
+            () => Service.SavePublisherAsync(viewer, planId, GitHub with { Owner = "someone" }, default),
+            () => Service.SaveOverrideAsync(viewer, planId, packageId, new PublisherOverride { WorkflowFile = "other.yml" }, default),
+            () => Service.SetStepAsync(viewer, planId, packageId, OnboardingStep.OidcOnly, StepState.Confirmed, null, default),
+            () => Service.ConfirmForAllAsync(viewer, planId, OnboardingStep.OidcOnly, default),
+            () => Service.VerifyTrustListAsync(viewer, planId, "{}", "ob-guard", default),
+        ];
+        foreach (var change in changes)
+        {
+            var denied = await Assert.ThrowsAsync<AccessDeniedException>(change);
+            Assert.Equal(Permission.Maintain, denied.Permission);
+        }
+
+        var after = (await Service.ViewAsync(planId, default))!;
+        Assert.Equal(before.Plan, after.Plan);
+        var row = after.Rows.Single();
+        Assert.Null(row.Member.Override);
+        Assert.Equal(StepState.Pending, row.State(OnboardingStep.OidcOnly));
+        Assert.Null(row.TrustCheck);
+        Assert.Single(await Service.ListPlansAsync(default), p => p.Id == planId);
+        Assert.DoesNotContain(await Service.ListPlansAsync(default), p => p.Name == "Viewer plan");
+        Assert.Null(await _app.Services.GetRequiredService<PackageRepository>().FindAsync(new PackageId(Registry.Npm, "ob-other"), default));
+    }
+
+    [Fact]
+    public async Task AddFromGrid_NoName_UsesTheDefaultPlan_AndConfirmationsCarryTheActorsName()
+    {
+        new PackumentBuilder("ob-grid").Add("1.0.0", 1, new Publish.Token("alice")).Latest("1.0.0").ServeOn(_registry);
+        await Service.ImportNamesAsync(Alice, await NewPlanAsync(), "ob-grid", "list", null, default);
+        var packageId = (await _app.Services.GetRequiredService<PackageRepository>().FindAsync(new PackageId(Registry.Npm, "ob-grid"), default))!.Id;
+
+        var (planId, added) = await Service.AddFromGridAsync(Bob, " ", [packageId], default);
+
+        Assert.Equal(1, added);
+        Assert.Equal(OnboardingService.DefaultPlanName, (await Service.GetPlanAsync(planId, default))!.Name);
+        Assert.Equal((1, (string?)null), await Service.ConfirmForAllAsync(Bob, planId, OnboardingStep.OidcOnly, default));
+        Assert.Equal("bob", (await RowAsync(planId, "ob-grid")).Steps[OnboardingStep.OidcOnly]!.Actor);
+    }
+    [Fact]
+    public void ArchiveSizeProblem_OverTheLimit_NamesBothSizes_AndAtTheLimitIsFine()
+    {
+        var limit = OnboardingService.ArchiveLimits.MaxArchiveBytes;
+
+        Assert.Null(OnboardingService.ArchiveSizeProblem("repo.zip", limit));
+        Assert.Equal("repo.zip is 60.0 MB; archives are limited to 50 MB. Nothing was imported.",
+            OnboardingService.ArchiveSizeProblem("repo.zip", 60L * 1024 * 1024));
     }
 }

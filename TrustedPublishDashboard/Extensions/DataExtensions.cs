@@ -22,7 +22,7 @@ public static class DataExtensions
         services.AddSingleton<DatabaseMaintenance>();
         services.AddSingleton<PackageImportService>();
         services.AddSingleton<SampleWorkspace>();
-        services.AddSingleton<Onboarding.OnboardingPlanRepository>();
+        services.AddSingleton<OnboardingPlanRepository>();
         services.AddSingleton<Onboarding.OnboardingVerifier>();
         services.AddSingleton<AlertRepository>();
         return services;

@@ -1,3 +1,4 @@
+using TrustedPublishDashboard.Auth;
 using TrustedPublishDashboard.Data;
 using TrustedPublishDashboard.Domain;
 using TrustedPublishDashboard.Monitoring;
@@ -55,8 +56,10 @@ public sealed record TrustVerificationReport(IReadOnlyList<TrustComparison> Comp
 }
 
 /// <summary>
-/// The onboarding wizard's operations: import packages into a plan, plan the publisher, track the steps, generate
-/// the scripts and workflows, verify pasted trust lists. The pages only call this.
+/// The onboarding wizard's operations: list and keep plans, import packages into a plan, plan the publisher, track
+/// the steps, generate the scripts and workflows, verify pasted trust lists. The pages and the API only call this.
+/// Every method that changes data takes the acting <see cref="Actor"/> first and checks it before anything else
+/// (a Blazor event handler passes no endpoint authorization); a person's confirmations carry the actor's name.
 /// </summary>
 public sealed class OnboardingService(
     OnboardingPlanRepository plans,
@@ -70,7 +73,20 @@ public sealed class OnboardingService(
 {
     public const int MaxSearchPages = 40;
 
+    /// <summary>The plan the grid's "add to an onboarding plan" uses when no name is given.</summary>
+    public const string DefaultPlanName = OnboardingPlanRepository.DefaultPlanName;
+
+    public const int MaxPlanNameLength = OnboardingPlanRepository.MaxPlanNameLength;
+
     public static readonly ArchiveLimits ArchiveLimits = new();
+
+    /// <summary>What a new plan's publisher form starts from: the file names most repositories use.</summary>
+    public static PublisherPlan SuggestedPublisher { get; } = new() { WorkflowFile = "release.yml", CiFile = ".gitlab-ci.yml" };
+
+    /// <summary>Why an upload is refused before a byte of it is read (its declared size is over the archive limit), or null.</summary>
+    public static string? ArchiveSizeProblem(string fileName, long size) =>
+        size <= ArchiveLimits.MaxArchiveBytes ? null
+            : $"{fileName} is {size / 1024.0 / 1024.0:0.0} MB; archives are limited to {ArchiveLimits.MaxArchiveBytes / 1024 / 1024} MB. Nothing was imported.";
 
     /// <summary>Steps a person may set, and to what. The first OIDC publish is only ever proven by evidence.</summary>
     public static IReadOnlyList<StepState> ManualStates(OnboardingStep step) => step switch
@@ -80,23 +96,59 @@ public sealed class OnboardingService(
         _ => [StepState.Confirmed, StepState.Failed, StepState.Pending],
     };
 
-    public async Task<(long? PlanId, string? Error)> CreatePlanAsync(string name, CancellationToken ct)
+    /// <summary>Every plan with its package and completion counts, by name.</summary>
+    public Task<IReadOnlyList<OnboardingPlanRow>> ListPlansAsync(CancellationToken ct) => plans.ListPlansAsync(ct);
+
+    /// <summary>One plan with its package and completion counts; null when there is no such plan.</summary>
+    public Task<OnboardingPlanRow?> GetPlanAsync(long planId, CancellationToken ct) => plans.GetAsync(planId, ct);
+
+    public async Task<(long? PlanId, string? Error)> CreatePlanAsync(Actor actor, string name, CancellationToken ct)
     {
-        var trimmed = (name ?? "").Trim();
-        if (trimmed.Length == 0) return (null, "Enter a name for the plan.");
-        if (trimmed.Length > OnboardingPlanRepository.MaxPlanNameLength) return (null, $"Plan names are at most {OnboardingPlanRepository.MaxPlanNameLength} characters.");
+        actor.Require(Permission.Maintain);
+        if (PlanNameProblem(name, out var trimmed) is { } problem) return (null, problem);
         var id = await plans.CreateAsync(trimmed, ct);
         return id is null ? (null, $"A plan named \"{trimmed}\" already exists.") : (id, null);
+    }
+
+    /// <summary>Renames a plan; the problem when the name is empty, too long or taken, or the plan is gone.</summary>
+    public async Task<string?> RenamePlanAsync(Actor actor, long planId, string name, CancellationToken ct)
+    {
+        actor.Require(Permission.Maintain);
+        if (PlanNameProblem(name, out var trimmed) is { } problem) return problem;
+        if (await plans.GetAsync(planId, ct) is null) return "The plan no longer exists.";
+        return await plans.RenameAsync(planId, trimmed, ct) ? null : $"A plan named \"{trimmed}\" already exists.";
+    }
+
+    /// <summary>Deletes a plan and its tracker; the packages stay tracked on the grid. False when it was already gone.</summary>
+    public Task<bool> DeletePlanAsync(Actor actor, long planId, CancellationToken ct)
+    {
+        actor.Require(Permission.Maintain);
+        return plans.DeleteAsync(planId, ct);
+    }
+
+    /// <summary>Takes a package out of a plan (its steps and trust check go with it); the package stays tracked.</summary>
+    public Task<bool> RemovePackageAsync(Actor actor, long planId, long packageId, CancellationToken ct)
+    {
+        actor.Require(Permission.Maintain);
+        return plans.RemoveAsync(planId, packageId, ct);
+    }
+
+    private static string? PlanNameProblem(string? name, out string trimmed)
+    {
+        trimmed = (name ?? "").Trim();
+        if (trimmed.Length == 0) return "Enter a name for the plan.";
+        return trimmed.Length > MaxPlanNameLength ? $"Plan names are at most {MaxPlanNameLength} characters." : null;
     }
 
     /// <summary>
     /// The grid's bulk "add to an onboarding plan": adds the packages (the plan is created if new) and lets the tracker
     /// read the evidence already stored for them, so existence and any trusted publish show without waiting for a poll.
     /// </summary>
-    public async Task<(long PlanId, int Added)> AddFromGridAsync(string planName, IReadOnlyCollection<long> packageIds, CancellationToken ct)
+    public async Task<(long PlanId, int Added)> AddFromGridAsync(Actor actor, string planName, IReadOnlyCollection<long> packageIds, CancellationToken ct)
     {
-        var name = string.IsNullOrWhiteSpace(planName) ? OnboardingPlanRepository.DefaultPlanName : planName.Trim();
-        if (name.Length > OnboardingPlanRepository.MaxPlanNameLength) name = name[..OnboardingPlanRepository.MaxPlanNameLength];
+        actor.Require(Permission.Maintain);
+        var name = string.IsNullOrWhiteSpace(planName) ? DefaultPlanName : planName.Trim();
+        if (name.Length > MaxPlanNameLength) name = name[..MaxPlanNameLength];
         var (planId, added) = await plans.AddAsync(name, packageIds, ct);
         var now = DateTimeOffset.UtcNow;
         foreach (var row in await packages.ListByRegistryAsync(Registry.Npm, packageIds, ct))
@@ -108,8 +160,9 @@ public sealed class OnboardingService(
     }
 
     /// <summary>Reads an uploaded repository archive, adds its publishable workspace packages and checks them on the registry.</summary>
-    public async Task<PlanImportReport> ImportArchiveAsync(long planId, Stream archive, string fileName, IProgress<string>? progress, CancellationToken ct)
+    public async Task<PlanImportReport> ImportArchiveAsync(Actor actor, long planId, Stream archive, string fileName, IProgress<string>? progress, CancellationToken ct)
     {
+        actor.Require(Permission.Maintain);
         progress?.Report($"Reading {fileName}…");
         ArchiveSnapshot snapshot;
         try
@@ -145,8 +198,9 @@ public sealed class OnboardingService(
     }
 
     /// <summary>Adds pasted names (one per line, `npm:` prefix optional) and checks them on the registry.</summary>
-    public async Task<PlanImportReport> ImportNamesAsync(long planId, string text, string source, IProgress<string>? progress, CancellationToken ct)
+    public async Task<PlanImportReport> ImportNamesAsync(Actor actor, long planId, string text, string source, IProgress<string>? progress, CancellationToken ct)
     {
+        actor.Require(Permission.Maintain);
         var parsed = PackageSpecParser.ParseLines(text ?? "");
         if (parsed.Count > Packages.PackageImportService.MaxLines)
             return PlanImportReport.Failed($"Paste at most {Packages.PackageImportService.MaxLines:N0} lines at once; nothing was added.");
@@ -198,22 +252,31 @@ public sealed class OnboardingService(
         return new PlanImportReport(added, inputs.Count - added, names, skipped, notes, null, check);
     }
 
-    public async Task<RecheckResult> RecheckAsync(long planId, IProgress<PollProgress>? progress, CancellationToken ct) =>
-        await polls.RecheckAsync(await plans.PackageIdsAsync(planId, ct), progress, ct);
-
-    public async Task<IReadOnlyList<PlanIssue>> SavePublisherAsync(long planId, PublisherPlan publisher, CancellationToken ct)
+    /// <summary>Polls the plan's packages now (an ordinary poll: the grid and the tracker learn the same facts).</summary>
+    public async Task<RecheckResult> RecheckAsync(Actor actor, long planId, IProgress<PollProgress>? progress, CancellationToken ct)
     {
+        actor.Require(Permission.Maintain);
+        return await polls.RecheckAsync(await plans.PackageIdsAsync(planId, ct), progress, ct);
+    }
+
+    public async Task<IReadOnlyList<PlanIssue>> SavePublisherAsync(Actor actor, long planId, PublisherPlan publisher, CancellationToken ct)
+    {
+        actor.Require(Permission.Maintain);
         var clean = Trimmed(publisher);
         await plans.SavePublisherAsync(planId, clean, ct);
         return PlanValidator.ValidatePlan(clean);
     }
 
-    public Task SaveOverrideAsync(long planId, long packageId, PublisherOverride? value, CancellationToken ct) =>
-        plans.SaveOverrideAsync(planId, packageId, value, ct);
+    public Task SaveOverrideAsync(Actor actor, long planId, long packageId, PublisherOverride? value, CancellationToken ct)
+    {
+        actor.Require(Permission.Maintain);
+        return plans.SaveOverrideAsync(planId, packageId, value, ct);
+    }
 
     /// <summary>A person sets a step (with who and when); only the states <see cref="ManualStates"/> allows.</summary>
-    public async Task<string?> SetStepAsync(long planId, long packageId, OnboardingStep step, StepState state, string? reason, string actor, CancellationToken ct)
+    public async Task<string?> SetStepAsync(Actor actor, long planId, long packageId, OnboardingStep step, StepState state, string? reason, CancellationToken ct)
     {
+        actor.Require(Permission.Maintain);
         if (!ManualStates(step).Contains(state))
             return step == OnboardingStep.FirstOidcPublish
                 ? "The first OIDC publish is verified from registry evidence only: publish from CI, then re-check."
@@ -228,7 +291,7 @@ public sealed class OnboardingService(
             StepState.Failed => reason!.Trim(),
             _ => null,
         };
-        await plans.SetStepAsync(planId, packageId, step, state, note, state == StepState.Pending ? null : actor, DateTimeOffset.UtcNow, ct);
+        await plans.SetStepAsync(planId, packageId, step, state, note, state == StepState.Pending ? null : actor.Name, DateTimeOffset.UtcNow, ct);
         return null;
     }
 
@@ -236,8 +299,9 @@ public sealed class OnboardingService(
     /// A person confirms one step for every package of the plan where it is still pending or failed (e.g. after running
     /// the "require OIDC only" script for all of them). Returns how many packages changed.
     /// </summary>
-    public async Task<(int Changed, string? Error)> ConfirmForAllAsync(long planId, OnboardingStep step, string actor, CancellationToken ct)
+    public async Task<(int Changed, string? Error)> ConfirmForAllAsync(Actor actor, long planId, OnboardingStep step, CancellationToken ct)
     {
+        actor.Require(Permission.Maintain);
         if (!ManualStates(step).Contains(StepState.Confirmed))
             return (0, step == OnboardingStep.FirstOidcPublish
                 ? "The first OIDC publish is verified from registry evidence only: publish from CI, then re-check."
@@ -246,7 +310,7 @@ public sealed class OnboardingService(
         var changed = 0;
         foreach (var row in view.Rows.Where(r => r.State(step) is StepState.Pending or StepState.Failed))
         {
-            if (await SetStepAsync(planId, row.Member.PackageId, step, StepState.Confirmed, null, actor, ct) is null) changed++;
+            if (await SetStepAsync(actor, planId, row.Member.PackageId, step, StepState.Confirmed, null, ct) is null) changed++;
         }
         return (changed, null);
     }
@@ -273,8 +337,9 @@ public sealed class OnboardingService(
     /// Compares pasted `npm trust list --json` output with the plan, field by field. A match verifies "trust
     /// configured"; a mismatch fails it with the difference (the fix commands are in the stored comparison).
     /// </summary>
-    public async Task<TrustVerificationReport> VerifyTrustListAsync(long planId, string text, string? defaultPackage, CancellationToken ct)
+    public async Task<TrustVerificationReport> VerifyTrustListAsync(Actor actor, long planId, string text, string? defaultPackage, CancellationToken ct)
     {
+        actor.Require(Permission.Maintain);
         var view = await ViewAsync(planId, ct);
         if (view is null) return new TrustVerificationReport([], [], ["The plan no longer exists."]);
         if (view.Plan.Publisher is null) return new TrustVerificationReport([], [], ["Choose the plan's publisher first: there is nothing to compare with."]);

@@ -1,3 +1,4 @@
+using TrustedPublishDashboard.Data;
 using TrustedPublishDashboard.Domain;
 using TrustedPublishDashboard.Onboarding;
 
@@ -31,14 +32,14 @@ public static class OnboardingApi
     private static PlanItem Item(OnboardingPlanRow p) =>
         new(p.Id, p.Name, p.Registry, p.Publisher?.Provider.Code(), p.Publisher?.RepositorySlug, p.PackageCount, p.CompletedCount, p.CreatedAt);
 
-    private static async Task<IResult> ListAsync(OnboardingPlanRepository plans, CancellationToken ct) =>
-        TypedResults.Ok((await plans.ListPlansAsync(ct)).Select(Item).ToList());
+    private static async Task<IResult> ListAsync(OnboardingService onboarding, CancellationToken ct) =>
+        TypedResults.Ok((await onboarding.ListPlansAsync(ct)).Select(Item).ToList());
 
-    private static async Task<IResult> GetAsync(long planId, OnboardingService onboarding, OnboardingPlanRepository plans, CancellationToken ct)
+    private static async Task<IResult> GetAsync(long planId, OnboardingService onboarding, CancellationToken ct)
     {
-        if (await onboarding.ViewAsync(planId, ct) is not { } view)
+        // The summary carries the completion count the list shows; the view carries the tracker.
+        if (await onboarding.GetPlanAsync(planId, ct) is not { } summary || await onboarding.ViewAsync(planId, ct) is not { } view)
             return TypedResults.Problem($"There is no onboarding plan {planId}.", statusCode: StatusCodes.Status404NotFound, title: "Plan not found");
-        var summary = (await plans.ListPlansAsync(ct)).First(p => p.Id == planId);
         return TypedResults.Ok(new PlanDetailResponse(Item(summary), view.Rows.Select(r => new TrackerItem(
             r.Member.Name, r.Member.ManifestVersion, r.Member.WorkspacePath, r.Member.RegistryState, r.Compliance?.Status,
             OnboardingSteps.All.Select(s => r.Steps[s] is { } row

@@ -1,9 +1,8 @@
 using TrustedPublishDashboard.Data;
 using TrustedPublishDashboard.Domain;
-using TrustedPublishDashboard.Onboarding;
 using TrustedPublishDashboard.Tests.Infrastructure;
 
-namespace TrustedPublishDashboard.Tests.Onboarding;
+namespace TrustedPublishDashboard.Tests.Data;
 
 public sealed class OnboardingPlanRepositoryTests
 {

@@ -1,10 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Dapper;
-using TrustedPublishDashboard.Data;
 using TrustedPublishDashboard.Domain;
 
-namespace TrustedPublishDashboard.Onboarding;
+namespace TrustedPublishDashboard.Data;
 
 public sealed record OnboardingPlanRow
 {
@@ -137,20 +136,18 @@ public sealed class OnboardingPlanRepository(IDbConnectionFactory connections)
 
     private const string SelectIsMember = "SELECT COUNT(*) FROM onboarding_plan_packages WHERE plan_id = @PlanId AND package_id = @PackageId";
 
-    private const string SelectPlans = """
+    // One summary shape for the list and for a single plan, so both count completed packages the same way.
+    private const string SelectPlanSummaries = """
         SELECT pl.id AS Id, pl.name AS Name, pl.registry AS Registry, pl.created_at AS CreatedAt, pl.updated_at AS UpdatedAt,
                pl.publisher_json AS PublisherJson, COUNT(pp.package_id) AS PackageCount,
                COUNT(CASE WHEN (SELECT COUNT(*) FROM onboarding_steps s WHERE s.plan_id = pp.plan_id AND s.package_id = pp.package_id
                                   AND s.state IN ('verified', 'confirmed', 'not-needed')) = 5 THEN 1 END) AS CompletedCount -- 5 = OnboardingSteps.All
         FROM onboarding_plans pl LEFT JOIN onboarding_plan_packages pp ON pp.plan_id = pl.id
-        GROUP BY pl.id ORDER BY pl.name
         """;
 
-    private const string SelectPlan = """
-        SELECT pl.id AS Id, pl.name AS Name, pl.registry AS Registry, pl.created_at AS CreatedAt, pl.updated_at AS UpdatedAt,
-               pl.publisher_json AS PublisherJson, (SELECT COUNT(*) FROM onboarding_plan_packages pp WHERE pp.plan_id = pl.id) AS PackageCount
-        FROM onboarding_plans pl WHERE pl.id = @PlanId
-        """;
+    private const string SelectPlans = SelectPlanSummaries + "\nGROUP BY pl.id ORDER BY pl.name";
+
+    private const string SelectPlan = SelectPlanSummaries + "\nWHERE pl.id = @PlanId GROUP BY pl.id";
 
     private const string UpdatePublisher = "UPDATE onboarding_plans SET publisher_json = @Json, updated_at = @Now WHERE id = @PlanId";
 
