@@ -40,6 +40,9 @@ public sealed class OnboardingBrowserTests(BrowserFixture fixture)
         await CreatePlanAsync(page, "Widgets monorepo");
 
         // 1. Import: the archive's workspaces, the private package skipped and said so, the existence check done.
+        // Blazor's InputFile hears the change only once it is initialised over the circuit (after its first render); on a busy
+        // machine a file set before that is lost.
+        await page.WaitForFunctionAsync("() => document.querySelector('[data-testid=archive-input]')?._blazorInputFileNextFileId !== undefined");
         await page.GetByTestId("archive-input").SetInputFilesAsync(new FilePayload { Name = "widgets.tar.gz", MimeType = "application/gzip", Buffer = archive });
         await Expect(page.GetByTestId("plan-import-summary")).ToContainTextAsync("4 package(s) added");
         var skipped = page.GetByTestId("plan-import-skipped").Filter(new() { HasText = "@wz/internal" });
