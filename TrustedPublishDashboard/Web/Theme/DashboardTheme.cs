@@ -35,6 +35,9 @@ public static class DashboardTheme
         PaletteDark = new PaletteDark
         {
             Primary = "#9fa8da",
+            // Dark text on the light primary: white on lavender was unreadable on filled buttons.
+            PrimaryContrastText = "#10142b",
+            SecondaryContrastText = "#0b2420",
             Secondary = "#80cbc4",
             AppbarBackground = "#1a1f3a",
             Success = "#66bb6a",
