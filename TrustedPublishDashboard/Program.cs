@@ -1,49 +1,28 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using TrustedPublishDashboard.Auth;
+using TrustedPublishDashboard.Cli;
 using TrustedPublishDashboard.Data;
 using TrustedPublishDashboard.Extensions;
 
 namespace TrustedPublishDashboard;
 
-/// <summary>Composition only: configuration, services, endpoints, and the choice between serving and a CLI command.</summary>
+/// <summary>Composition only: configuration, services, endpoints, and the choice between serving and a command (<see cref="CommandLine"/>).</summary>
 public sealed class Program
 {
     private Program() { }
 
     public static async Task<int> Main(string[] args)
     {
-        if (args is ["audit" or "poll" or "seed" or "alerts", ..])
+        if (CommandLine.StartsServer(args)) return await RunAsync(args, Console.Out, Console.Error);
+        using var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
         {
-            using var cancel = new CancellationTokenSource();
-            Console.CancelKeyPress += (_, e) =>
-            {
-                e.Cancel = true;
-                cancel.Cancel();
-            };
-            var colour = !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null;
-            try
-            {
-                return args[0] switch
-                {
-                    "audit" => await Cli.AuditCommand.RunAsync(args[1..], Console.Out, Console.Error, colour, cancel.Token),
-                    "poll" => await Cli.PollCommand.RunAsync(args[1..], Console.Out, Console.Error, cancel.Token),
-                    "alerts" => await Cli.AlertsCommand.RunAsync(args[1..], Console.Out, Console.Error, cancel.Token),
-                    _ => await Cli.SeedCommand.RunAsync(args[1..], Console.Out, Console.Error, cancel.Token),
-                };
-            }
-            catch (OperationCanceledException)
-            {
-                await Console.Error.WriteLineAsync(args[0] + ": cancelled");
-                return 130;
-            }
-        }
-        if (args is [var command, ..] && !command.StartsWith('-'))
-        {
-            await Console.Error.WriteLineAsync($"Unknown command '{command}'. Commands: audit, poll, seed, alerts; with no command (or only --options) the dashboard starts.");
-            return 2;
-        }
-        return await RunAsync(args, Console.Out, Console.Error);
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        var colour = !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null;
+        return await CommandLine.RunAsync(args, new CliConsole(Console.Out, Console.Error, colour, cancel.Token));
     }
 
     /// <summary>Runs the dashboard until stopped. Exit codes: 0 stopped normally, 2 refused to start (the reason is on stderr).</summary>
@@ -85,19 +64,28 @@ public sealed class Program
         var authMode = AuthMode.FromConfiguration(builder.Configuration);
         if (BindGuard.ConfiguredUrls(builder.Configuration).Count == 0) builder.WebHost.UseUrls(BindGuard.DefaultUrl);
 
-        builder.Services
-            .AddDashboardData()
-            .AddDashboardRegistries()
-            .AddDashboardJobs()
+        AddAreas(builder.Services)
             .AddDashboardAuth(authMode)
-            .AddDashboardOnboarding()
-            .AddDashboardAlerts()
             .AddDashboardWeb(builder.Configuration);
 
         var app = builder.Build();
         app.MapDashboardWeb();
         return app;
     }
+
+    /// <summary>
+    /// Every area but the web's, in start-up order (migrations before the scheduler). The dashboard and every command
+    /// line command (<see cref="CliHost"/>) compose the same list, so a command sees the services the pages see.
+    /// </summary>
+    public static IServiceCollection AddAreas(IServiceCollection services) => services
+        .AddDashboardData()
+        // The key ring protects the alert channels' secrets as well as the web's tokens: the CLI writes channels too.
+        .AddDashboardDataProtection()
+        .AddDashboardRegistries()
+        .AddDashboardJobs()
+        .AddDashboardOnboarding()
+        .AddDashboardAlerts()
+        .AddDashboardOverview();
 
     private static void PrintWelcome(WebApplication app, TextWriter stdout)
     {

@@ -9,13 +9,6 @@ namespace TrustedPublishDashboard.Tests.Monitoring;
 
 public sealed class JobsTests
 {
-    [Theory]
-    [InlineData("0 17 3 * * ?", "daily at 03:17 UTC")]
-    [InlineData("0 0/15 * * * ?", "every 15 minutes")]
-    [InlineData("0 5 * * * ?", "hourly at :05")]
-    [InlineData("0 0 8 ? * MON-FRI", "0 0 8 ? * MON-FRI (UTC)")]
-    public void CronText_Describe_ReadsCommonShapes(string cron, string text) => Assert.Equal(text, CronText.Describe(cron));
-
     private static IConfiguration Config(string key, string value) =>
         new ConfigurationBuilder().AddInMemoryCollection([new KeyValuePair<string, string?>(key, value)]).Build();
 
@@ -66,7 +59,7 @@ public sealed class JobsTests
         var notified = 0;
         recorder.RunChanged += key => { if (key == "database-maintenance") Interlocked.Increment(ref notified); };
 
-        Assert.True(await jobs.RunNowAsync("database-maintenance", "tester", default));
+        Assert.True(await jobs.RunNowAsync(TestActors.Administrator("tester"), "database-maintenance", default));
         await Eventually.HoldsAsync(async () => (await jobs.ListAsync(default)).Single(j => j.Job.Key == "database-maintenance").LastRun is { Trigger: "manual", Outcome: not "running" },
             "the manual run has finished");
 
@@ -84,9 +77,57 @@ public sealed class JobsTests
     }
 
     [Fact]
+    public void Catalog_DefaultSchedules_ReadWithCorrectPlurals()
+    {
+        var empty = new ConfigurationBuilder().Build();
+        string Schedule(string key) => JobCatalog.ScheduleFor(JobCatalog.Find(key)!, empty).Describe();
+
+        Assert.Equal("every 15 minutes", Schedule("npm-poll"));
+        Assert.Equal("every minute", Schedule("alert-dispatch"));
+        Assert.Equal("daily at 08:00 UTC", Schedule("alert-digest"));
+        Assert.Equal("daily at 03:17 UTC", Schedule("database-maintenance"));
+    }
+
+    [Theory]
+    [InlineData("viewer")]
+    [InlineData("maintainer")]
+    public async Task RunNowAsync_WithoutAdminister_IsRefusedBeforeAnythingRuns(string role)
+    {
+        await using var app = await LiveApp.StartAsync();
+        var jobs = app.Services.GetRequiredService<JobsService>();
+        var actor = role == "viewer" ? TestActors.Viewer() : TestActors.Maintainer();
+
+        var refused = await Assert.ThrowsAsync<TrustedPublishDashboard.Auth.AccessDeniedException>(() => jobs.RunNowAsync(actor, "database-maintenance", default));
+
+        Assert.Equal(TrustedPublishDashboard.Auth.Permission.Administer, refused.Permission);
+        Assert.Empty(await jobs.HistoryAsync("database-maintenance", 10, default));
+    }
+
+    [Fact]
+    public async Task WatchRuns_TellsAboutRunsUntilDisposed()
+    {
+        await using var app = await LiveApp.StartAsync();
+        var jobs = app.Services.GetRequiredService<JobsService>();
+        var seen = new List<string>();
+        var watch = jobs.WatchRuns(key => { lock (seen) seen.Add(key); });
+
+        Assert.True(await jobs.RunNowAsync(TestActors.Administrator(), "database-maintenance", default));
+        await Eventually.HoldsAsync(() => { lock (seen) return Task.FromResult(seen.Count(k => k == "database-maintenance") >= 2); }, "start and finish were reported");
+        watch.Dispose();
+        watch.Dispose();
+        int before;
+        lock (seen) before = seen.Count;
+        Assert.True(await jobs.RunNowAsync(TestActors.Administrator(), "database-maintenance", default));
+        await Eventually.HoldsAsync(async () => (await jobs.HistoryAsync("database-maintenance", 10, default)) is { Count: 2 } runs && runs.All(r => r.Outcome != "running"),
+            "the second run has finished");
+
+        lock (seen) Assert.Equal(before, seen.Count);
+    }
+
+    [Fact]
     public async Task RunNowAsync_UnknownJob_IsRefused()
     {
         await using var app = await LiveApp.StartAsync();
-        Assert.False(await app.Services.GetRequiredService<JobsService>().RunNowAsync("no-such-job", "tester", default));
+        Assert.False(await app.Services.GetRequiredService<JobsService>().RunNowAsync(TestActors.Administrator("tester"), "no-such-job", default));
     }
 }

@@ -205,7 +205,7 @@ public sealed class PollServiceTests : IAsyncLifetime
         _registry.Serve(slow.PackumentPath, ReplayResponse.Json(slow.BuildPackument(_registry.BaseUrl)) with { Delay = TimeSpan.FromSeconds(20) });
         await Track("p-slow");
         var jobs = Get<JobsService>();
-        Assert.True(await jobs.RunNowAsync("npm-poll", "tester", default));
+        Assert.True(await jobs.RunNowAsync(TestActors.Administrator("tester"), "npm-poll", default));
         await Eventually.HoldsAsync(() => Task.FromResult(_registry.CountRequests(slow.PackumentPath) > 0), "the poll is waiting on the slow registry");
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -224,7 +224,7 @@ public sealed class PollServiceTests : IAsyncLifetime
         var id = await Track("p-job");
         var jobs = Get<JobsService>();
 
-        Assert.True(await jobs.RunNowAsync("npm-poll", "tester", default));
+        Assert.True(await jobs.RunNowAsync(TestActors.Administrator("tester"), "npm-poll", default));
         await Eventually.HoldsAsync(async () => (await jobs.ListAsync(default)).Single(j => j.Job.Key == "npm-poll").LastRun is { Outcome: "succeeded" },
             "the npm poll job has succeeded");
 

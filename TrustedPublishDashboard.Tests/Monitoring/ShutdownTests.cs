@@ -18,7 +18,7 @@ public sealed class ShutdownTests
         var builder = new PackumentBuilder("slow-at-shutdown").Add("1.0.0", 1, new Publish.Token("me"));
         registry.Serve(builder.PackumentPath, ReplayResponse.Json(builder.BuildPackument(registry.BaseUrl)) with { Delay = TimeSpan.FromSeconds(5) });
         await app.Services.GetRequiredService<PackageRepository>().AddAsync([new PackageId(Registry.Npm, "slow-at-shutdown")], null, default);
-        Assert.True(await app.Services.GetRequiredService<JobsService>().RunNowAsync("npm-poll", "test", default));
+        Assert.True(await app.Services.GetRequiredService<JobsService>().RunNowAsync(TestActors.Administrator("test"), "npm-poll", default));
         await Eventually.HoldsAsync(async () =>
         {
             await using var c = await app.Database.Connections.OpenAsync(default);

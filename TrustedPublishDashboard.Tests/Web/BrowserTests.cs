@@ -114,8 +114,45 @@ public sealed class BrowserTests(BrowserFixture fixture)
         await Expect(lastRun).Not.ToHaveTextAsync(before ?? "never");
         await Expect(lastRun).ToHaveTextAsync(new Regex(@"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC$"));
         await Expect(page.GetByTestId("outcome-database-maintenance")).ToHaveTextAsync("succeeded");
-        await BrowserFixture.ScreenshotAsync(page, "jobs-after-run-now");
+        // The run shows in the job's history below the table without a reload, and so does who started it.
+        await page.GetByTestId("job-database-maintenance").ClickAsync();
+        await Expect(page.GetByTestId("job-history").GetByTestId("history-row").First).ToContainTextAsync("manual by");
+        await Expect(page.GetByTestId("schedule-alert-dispatch")).ToHaveTextAsync("every minute");
+        await BrowserScreenshots.ScreenshotBothThemesAsync(page, "jobs-after-run-now");
         await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Dashboard_EmptyThenSample_TilesAndChartShareTheStatusColours_InBothThemes()
+    {
+        // Its own app: the dashboard must start empty.
+        await using var app = await LiveApp.StartAsync($"--Registries:Npm:BaseUrl={fixture.Registry.BaseUrl}");
+        var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = app.BaseUrl.ToString(), ViewportSize = new ViewportSize { Width = 1400, Height = 900 } });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("");
+        await BrowserFixture.WaitInteractiveAsync(page);
+        await Expect(page.GetByTestId("first-step")).ToBeVisibleAsync();
+        await BrowserScreenshots.ScreenshotBothThemesAsync(page, "dashboard-empty");
+
+        await page.GetByTestId("load-sample").ClickAsync();
+
+        await Expect(page.GetByTestId("tile-packages")).ToContainTextAsync("60");
+        await Expect(page.GetByTestId("compliance-chart").Locator("path.mud-chart-bar")).ToHaveCountAsync(4);
+        foreach (var status in new[] { "compliant", "non-compliant", "unknown", "error" })
+        {
+            var tile = await page.GetByTestId($"tile-{status}").EvaluateAsync<string>("e => getComputedStyle(e).borderLeftColor");
+            var index = Array.IndexOf((await page.GetByTestId("compliance-chart").GetAttributeAsync("data-series"))!.Split(','), status);
+            // One day of history: one stacked bar, one segment per status in series order.
+            var segment = await page.GetByTestId("compliance-chart").Locator("path.mud-chart-bar").Nth(index).EvaluateAsync<string>("e => getComputedStyle(e).stroke");
+            Assert.Equal(tile, segment);
+        }
+        await Expect(page.GetByText("Sample workspace loaded")).ToBeVisibleAsync();
+        await BrowserScreenshots.ScreenshotBothThemesAsync(page, "dashboard-sample-data");
+
+        await page.GetByTestId("remove-sample").ClickAsync();
+
+        await Expect(page.GetByTestId("first-step")).ToBeVisibleAsync();
+        await context.CloseAsync();
     }
 
     [Fact]

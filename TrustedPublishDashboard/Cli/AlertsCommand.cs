@@ -2,7 +2,6 @@ using TrustedPublishDashboard.Alerts;
 using TrustedPublishDashboard.Alerts.Channels;
 using TrustedPublishDashboard.Data;
 using TrustedPublishDashboard.Domain;
-using TrustedPublishDashboard.Extensions;
 
 namespace TrustedPublishDashboard.Cli;
 
@@ -26,10 +25,15 @@ public static class AlertsCommand
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct,
         Action<IConfigurationBuilder>? configure = null)
     {
-        if (args is [] or ["-h" or "--help", ..])
+        if (args is [])
         {
             await stderr.WriteLineAsync(Usage);
-            return args is [] ? 2 : 0;
+            return 2;
+        }
+        if (args is ["-h" or "--help", ..])
+        {
+            await stdout.WriteLineAsync(Usage);
+            return 0;
         }
         var options = new Dictionary<string, string>(StringComparer.Ordinal);
         var flags = new HashSet<string>(StringComparer.Ordinal);
@@ -49,10 +53,7 @@ public static class AlertsCommand
             }
         }
 
-        var configuration = CliHost.Configuration(configure);
-        var services = CliHost.Services(configuration);
-        services.AddDashboardData().AddDashboardDataProtection().AddDashboardAlerts();
-        await using var provider = services.BuildServiceProvider();
+        await using var provider = CliHost.Build(configure);
         try
         {
             await provider.GetRequiredService<MigrationRunner>().ApplyAsync(ct);

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using TrustedPublishDashboard.Domain;
-using TrustedPublishDashboard.Extensions;
 using TrustedPublishDashboard.Registries;
 using TrustedPublishDashboard.Registries.Npm;
 
@@ -108,12 +107,19 @@ public static class AuditCommand
         var (options, error) = Parse(args);
         if (options is null)
         {
-            if (error is { Length: > 0 }) await stderr.WriteLineAsync("audit: " + error);
+            // An empty error is --help: asked for, so on stdout.
+            if (error is not { Length: > 0 })
+            {
+                await stdout.WriteLineAsync(Usage);
+                return 0;
+            }
+            await stderr.WriteLineAsync("audit: " + error);
             await stderr.WriteLineAsync(Usage);
-            return error is { Length: > 0 } ? 2 : 0;
+            return 2;
         }
 
-        await using var services = BuildServices(configure);
+        // The app's services (CliHost); audit uses only the registry stack: no database is opened.
+        await using var services = CliHost.Build(configure);
         var locator = services.GetRequiredService<NpmRegistryLocator>();
         locator.Override = options.Registry;
         try
@@ -163,14 +169,6 @@ public static class AuditCommand
             RegistryFetch.Failed failed => new PackageResult(package, null, null, failed.Error),
             _ => new PackageResult(package, null, null, "unexpected response"),
         };
-    }
-
-    /// <summary>The same registry stack as the web app, without web server, database or scheduler.</summary>
-    private static ServiceProvider BuildServices(Action<IConfigurationBuilder>? configure)
-    {
-        var services = CliHost.Services(CliHost.Configuration(configure));
-        services.AddDashboardRegistries();
-        return services.BuildServiceProvider();
     }
 
     public static void WriteJson(TextWriter stdout, IReadOnlyList<PackageResult> results)

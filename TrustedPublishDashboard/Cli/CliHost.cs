@@ -1,6 +1,10 @@
 namespace TrustedPublishDashboard.Cli;
 
-/// <summary>What every headless command shares: the app's configuration sources and quiet logging on stderr.</summary>
+/// <summary>
+/// The one bootstrap of every headless command: the app's configuration sources, quiet logging on stderr, and the same
+/// areas as the app (<see cref="Program.AddAreas"/>) without the web server, sign-in and pages. Nothing is started:
+/// a command resolves what it needs and, when it uses the database, applies the migrations itself.
+/// </summary>
 public static class CliHost
 {
     /// <summary>appsettings.json next to the binary, then environment variables, then <paramref name="configure"/>.</summary>
@@ -14,13 +18,17 @@ public static class CliHost
         return builder.Build();
     }
 
-    /// <summary>A service collection with the configuration and warnings-only logging to stderr (stdout is for results).</summary>
+    /// <summary>The configuration, warnings-only logging to stderr (stdout is for results), and the app's areas.</summary>
     public static ServiceCollection Services(IConfiguration configuration)
     {
         var services = new ServiceCollection();
         services.AddSingleton(configuration);
         services.AddLogging(b => b.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning)
             .AddFilter("System.Net.Http", LogLevel.Warning).AddFilter("Polly", LogLevel.Error));
+        Program.AddAreas(services);
         return services;
     }
+
+    /// <summary>The services a command runs with; <paramref name="configure"/> adds configuration sources (tests, command options).</summary>
+    public static ServiceProvider Build(Action<IConfigurationBuilder>? configure = null) => Services(Configuration(configure)).BuildServiceProvider();
 }

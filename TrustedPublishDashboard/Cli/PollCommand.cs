@@ -1,7 +1,6 @@
 using System.Globalization;
 using TrustedPublishDashboard.Data;
 using TrustedPublishDashboard.Domain;
-using TrustedPublishDashboard.Extensions;
 using TrustedPublishDashboard.Monitoring;
 using TrustedPublishDashboard.Registries.Npm;
 
@@ -18,7 +17,13 @@ public static class PollCommand
         usage: TrustedPublishDashboard poll [--npm-registry URL] [--concurrency N] [npm:<name>...]
 
           polls every tracked npm package once into the database named by ConnectionStrings:Dashboard
-          (default Data Source=data/dashboard.db); names given are added to the tracked packages first
+          (default Data Source=data/dashboard.db), as the npm-poll job does; prints a JSON summary on stdout
+
+          npm:<name>         a package to track (added to the tracked packages first)
+          --npm-registry     registry base URL (default: Registries:Npm:BaseUrl, else `npm config get registry`)
+          --concurrency      packages fetched at once, 1-64 (default Registries:Npm:Concurrency, 8)
+
+        exit codes: 0 every package fetched, 1 some failed, 2 usage or configuration error
         """;
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct,
@@ -32,7 +37,7 @@ public static class PollCommand
             switch (args[i])
             {
                 case "-h" or "--help":
-                    await stderr.WriteLineAsync(Usage);
+                    await stdout.WriteLineAsync(Usage);
                     return 0;
                 case "--npm-registry" when i + 1 < args.Length:
                     registry = args[++i];
@@ -50,16 +55,12 @@ public static class PollCommand
             }
         }
 
-        var configuration = CliHost.Configuration(builder =>
+        await using var provider = CliHost.Build(builder =>
         {
             configure?.Invoke(builder);
             if (concurrency is { } c)
                 builder.AddInMemoryCollection([new("Registries:Npm:Concurrency", c.ToString(CultureInfo.InvariantCulture))]);
         });
-        var services = CliHost.Services(configuration);
-        services.AddDashboardData().AddDashboardRegistries();
-        services.AddSingleton<PollService>();
-        await using var provider = services.BuildServiceProvider();
 
         try
         {

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using TrustedPublishDashboard.Data;
-using TrustedPublishDashboard.Extensions;
 using TrustedPublishDashboard.Packages;
 
 namespace TrustedPublishDashboard.Cli;
@@ -12,8 +11,11 @@ public static class SeedCommand
     public const string Usage = """
         usage: TrustedPublishDashboard seed [--packages N] [--versions M] [--clear]
 
-          adds N sample npm packages (default 100) with M versions each (default 20) to the database named by
-          ConnectionStrings:Dashboard; --clear removes all sample packages first (and, alone, only removes them)
+          adds generated sample npm packages, marked as sample, to the database named by ConnectionStrings:Dashboard
+
+          --packages         how many packages, 1-1000000 (default 100)
+          --versions         versions per package, 1-10000 (default 20)
+          --clear            removes all sample packages first (and, alone, only removes them)
         """;
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct,
@@ -38,7 +40,7 @@ public static class SeedCommand
                     clear = true;
                     break;
                 case "-h" or "--help":
-                    await stderr.WriteLineAsync(Usage);
+                    await stdout.WriteLineAsync(Usage);
                     return 0;
                 default:
                     await stderr.WriteLineAsync($"seed: '{args[i]}' is not understood (or its value is out of range)\n{Usage}");
@@ -46,9 +48,7 @@ public static class SeedCommand
             }
         }
 
-        var services = CliHost.Services(CliHost.Configuration(configure));
-        services.AddDashboardData();
-        await using var provider = services.BuildServiceProvider();
+        await using var provider = CliHost.Build(configure);
         try
         {
             await provider.GetRequiredService<MigrationRunner>().ApplyAsync(ct);
@@ -58,7 +58,7 @@ public static class SeedCommand
             await stderr.WriteLineAsync("seed: " + ex.Message);
             return 2;
         }
-        var sample = ActivatorUtilities.CreateInstance<SampleWorkspace>(provider);
+        var sample = provider.GetRequiredService<SampleWorkspace>();
         if (clear) await stderr.WriteLineAsync($"seed: removed {await sample.RemoveAsync(ct)} sample package(s)");
         if (clear && onlyClear) return 0;
 

@@ -26,7 +26,6 @@ public static class WebExtensions
             o.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight;
             o.SnackbarConfiguration.VisibleStateDuration = 6000;
         });
-        services.AddDashboardDataProtection();
         services.AddSingleton<Web.ListenAddresses>();
         // Read at composition so a bad Web:AllowedHosts refuses the start with its message.
         services.AddSingleton(HostPolicy.From(configuration));
