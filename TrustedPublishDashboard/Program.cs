@@ -92,6 +92,7 @@ public sealed class Program
             .AddDashboardAuth(authMode)
             .AddDashboardOnboarding()
             .AddDashboardAlerts()
+            .AddDashboardSettings()
             .AddDashboardWeb(builder.Configuration);
 
         var app = builder.Build();
