@@ -66,6 +66,7 @@ public sealed class Program
 
         AddAreas(builder.Services)
             .AddDashboardAuth(authMode)
+            .AddDashboardSettings()
             .AddDashboardWeb(builder.Configuration);
 
         var app = builder.Build();

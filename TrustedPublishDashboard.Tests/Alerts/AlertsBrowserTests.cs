@@ -5,6 +5,7 @@ using TrustedPublishDashboard.Domain;
 using TrustedPublishDashboard.Monitoring;
 using TrustedPublishDashboard.Tests.Infrastructure;
 using TrustedPublishDashboard.Tests.Registries.Npm;
+using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
 namespace TrustedPublishDashboard.Tests.Alerts;
@@ -26,6 +27,9 @@ public sealed class AlertsBrowserTests(BrowserFixture fixture)
         foreach (var v in tokenVersions) b.Add(v, day++, new Publish.Token("mallory"));
         return b.Latest(tokenVersions[^1]);
     }
+
+    /// <summary>Back to the top, so that a full-page screenshot does not show the fixed app bar over the middle of the page.</summary>
+    internal static Task TopAsync(IPage page) => page.Mouse.WheelAsync(0, -100_000);
 
     [Fact]
     public async Task AlertsPage_AcknowledgeAndMute_TheMutedPackagesNextAlertIsRecordedNotSent()
@@ -52,9 +56,17 @@ public sealed class AlertsBrowserTests(BrowserFixture fixture)
         await BrowserFixture.WaitInteractiveAsync(page);
         await page.Locator("[data-testid=alert-row][data-package='al-two']").GetByTestId("mute").ClickAsync();
         await Expect(page.GetByTestId("mute-panel")).ToBeVisibleAsync();
+        await BrowserFixture.ScreenshotAsync(page, "alerts-mute-dialog");
         await page.GetByTestId("mute-confirm").ClickAsync();
         await Expect(page.GetByTestId("mute-active")).ToContainTextAsync("package npm:al-two");
-        await BrowserFixture.ScreenshotAsync(page, "alerts");
+        await Expect(page.GetByTestId("mute-panel")).ToHaveCountAsync(0);
+
+        // Delivery per channel, under the alert's details.
+        await page.Locator("[data-testid=alert-row][data-package='al-two']").GetByTestId("alert-details-toggle").ClickAsync();
+        await Expect(page.GetByTestId("alert-details")).ToContainTextAsync("published with a token");
+        await Expect(page.GetByTestId("deliveries-empty")).ToBeVisibleAsync();
+        await TopAsync(page);
+        await BrowserScreenshots.ScreenshotBothThemesAsync(page, "alerts");
 
         // al-two publishes with a token again while muted: recorded, shown as muted, never delivered.
         await TrackAndPollAsync(Downgraded("al-two", "1.0.1", "1.0.2"));
@@ -68,7 +80,7 @@ public sealed class AlertsBrowserTests(BrowserFixture fixture)
     }
 }
 
-/// <summary>Settings → Alert channels in a real browser: add a webhook, send a test alert, see it arrive signed.</summary>
+/// <summary>Settings in a real browser: the registry read and its source; add a webhook, send a test alert, see it arrive signed; disable, delete.</summary>
 [Collection(BrowserCollection.Name)]
 public sealed class AlertChannelsBrowserTests(BrowserFixture fixture)
 {
@@ -78,14 +90,23 @@ public sealed class AlertChannelsBrowserTests(BrowserFixture fixture)
         await using var receiver = await AlertReceiver.StartAsync();
         var page = await fixture.OpenAsync("settings");
 
+        // The configuration this instance runs with, including the registry the poll reads and where that address came from.
+        var npm = page.Locator("[data-testid=registry-endpoint][data-registry=npm]");
+        await Expect(npm.GetByTestId("registry-url")).ToHaveTextAsync(fixture.Registry.BaseUrl.ToString());
+        await Expect(npm.GetByTestId("registry-source")).ToHaveAttributeAsync("data-source", "configuration");
+        await Expect(npm.GetByTestId("registry-source-detail")).ToHaveTextAsync("Registries:Npm:BaseUrl");
+
+        await page.GetByTestId("channel-add").ClickAsync();
         await page.GetByTestId("channel-name").FillAsync("browser hook");
         await page.GetByTestId("channel-url").FillAsync("http://169.254.169.254/latest/meta-data");
         await page.GetByTestId("channel-save").ClickAsync();
         await Expect(page.GetByTestId("channel-error")).ToContainTextAsync("metadata");
+        await BrowserFixture.ScreenshotAsync(page, "settings-channel-dialog");
 
         await page.GetByTestId("channel-url").FillAsync(receiver.HookUrl());
-        await page.Locator("input[type=password]").First.FillAsync(AlertReceiver.Key);
+        await page.GetByTestId("channel-secret").FillAsync(AlertReceiver.Key);
         await page.GetByTestId("channel-save").ClickAsync();
+        await Expect(page.GetByTestId("channel-form")).ToHaveCountAsync(0);
         var row = page.Locator("[data-testid=channel-row][data-name='browser hook']");
         await Expect(row).ToBeVisibleAsync();
 
@@ -97,8 +118,19 @@ public sealed class AlertChannelsBrowserTests(BrowserFixture fixture)
 
         await row.GetByTestId("channel-key").ClickAsync();
         await Expect(row.GetByTestId("channel-key-value")).ToContainTextAsync(AlertReceiver.Key);
-        await BrowserFixture.ScreenshotAsync(page, "settings-channels");
+        await AlertsBrowserTests.TopAsync(page);
+        await BrowserScreenshots.ScreenshotBothThemesAsync(page, "settings");
+
+        // Disabled: kept, marked, and switched back on.
+        await row.GetByTestId("channel-enabled").ClickAsync();
+        await Expect(row).ToHaveAttributeAsync("data-enabled", "false");
+        await Expect(row.GetByTestId("channel-disabled")).ToBeVisibleAsync();
+        await row.GetByTestId("channel-enabled").ClickAsync();
+        await Expect(row).ToHaveAttributeAsync("data-enabled", "true");
+
+        // Deleting asks first.
         await row.GetByTestId("channel-delete").ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
         await Expect(row).ToHaveCountAsync(0);
         await page.Context.CloseAsync();
     }

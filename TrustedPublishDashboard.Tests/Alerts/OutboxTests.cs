@@ -2,6 +2,7 @@ using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using TrustedPublishDashboard.Alerts;
 using TrustedPublishDashboard.Alerts.Channels;
+using TrustedPublishDashboard.Auth;
 using TrustedPublishDashboard.Data;
 using TrustedPublishDashboard.Domain;
 using TrustedPublishDashboard.Monitoring;
@@ -61,7 +62,7 @@ public sealed class OutboxTests : IAsyncLifetime
 
     private async Task<long> AddWebhookAsync(AlertSeverity min = AlertSeverity.Info, bool digest = true)
     {
-        var (id, error) = await Get<AlertChannelStore>().SaveAsync(null, new ChannelInput
+        var (id, error) = await Get<AlertChannelService>().SaveAsync(Actor.CommandLine, null, new ChannelInput
         {
             Kind = ChannelKinds.Webhook, Name = "receiver", Url = _receiver.HookUrl(), Secret = AlertReceiver.Key, MinSeverity = min, SendDigest = digest,
         }, default);
@@ -177,7 +178,7 @@ public sealed class OutboxTests : IAsyncLifetime
 
         Assert.Equal((1, 1), (first.Attempted, first.Retrying));
         Assert.Equal(0, immediately.Attempted);
-        var delivery = Assert.Single(await Get<AlertRepository>().DeliveriesAsync((await Get<AlertRepository>().QueryAsync(new AlertQuery(), default)).Items[0].Id, default));
+        var delivery = Assert.Single(await Get<AlertDeliveryRepository>().ListForAlertAsync((await Get<AlertRepository>().QueryAsync(new AlertQuery(), default)).Items[0].Id, default));
         Assert.Equal(("pending", 1L), (delivery.State, delivery.Attempts));
         Assert.True(DbTime.Parse(delivery.NextAttemptAt) - DateTimeOffset.UtcNow > TimeSpan.FromSeconds(15));
         Assert.Contains("503", delivery.LastError);
@@ -235,7 +236,7 @@ public sealed class OutboxTests : IAsyncLifetime
             Assert.DoesNotContain(AlertReceiver.Key, stored);
         }
         await RestartAsync();
-        Assert.Equal(AlertReceiver.Key, await Get<AlertChannelStore>().SigningKeyAsync(id, default));
+        Assert.Equal(AlertReceiver.Key, await Get<AlertChannelService>().RevealSigningKeyAsync(Actor.CommandLine, id, default));
     }
 
     [Fact]

@@ -19,7 +19,7 @@ public sealed class CliHostTests
         ["audit"] = [typeof(NpmRegistryLocator), typeof(NpmRegistryClient)],
         ["poll"] = [typeof(NpmRegistryLocator), typeof(MigrationRunner), typeof(PackageRepository), typeof(PollService)],
         ["seed"] = [typeof(MigrationRunner), typeof(SampleWorkspace), typeof(IDbConnectionFactory)],
-        ["alerts"] = [typeof(MigrationRunner), typeof(AlertChannelStore), typeof(AlertDispatcher)],
+        ["alerts"] = [typeof(MigrationRunner), typeof(AlertChannelService), typeof(AlertDispatcher)],
     };
 
     private static IConfiguration Settings(TempDatabase db) => CliHost.Configuration(b => b.AddInMemoryCollection(

@@ -1,5 +1,6 @@
 using TrustedPublishDashboard.Alerts;
 using TrustedPublishDashboard.Alerts.Channels;
+using TrustedPublishDashboard.Auth;
 using TrustedPublishDashboard.Data;
 using TrustedPublishDashboard.Domain;
 
@@ -63,7 +64,9 @@ public static class AlertsCommand
             await stderr.WriteLineAsync("alerts: " + ex.Message);
             return 2;
         }
-        var store = provider.GetRequiredService<AlertChannelStore>();
+        var channels = provider.GetRequiredService<AlertChannelService>();
+        // The command line runs on this machine as its operator (Actor.CommandLine), like local-only mode's administrator.
+        var actor = Actor.CommandLine;
 
         switch (args[0])
         {
@@ -75,7 +78,7 @@ public static class AlertsCommand
                     await stderr.WriteLineAsync($"alerts: '{s}' is not a severity (info, warning, medium, high, critical)");
                     return 2;
                 }
-                var (id, error) = await store.SaveAsync(null, new ChannelInput
+                var (id, error) = await channels.SaveAsync(actor, null, new ChannelInput
                 {
                     Kind = ChannelKinds.Webhook, Name = options.GetValueOrDefault("--name") ?? "", Url = options.GetValueOrDefault("--url"),
                     Secret = options.GetValueOrDefault("--key"), MinSeverity = severity, SendDigest = !flags.Contains("--no-digest"),
@@ -85,12 +88,12 @@ public static class AlertsCommand
                     await stderr.WriteLineAsync("alerts: " + error);
                     return 2;
                 }
-                await stdout.WriteLineAsync($"{{\"id\":{id},\"signingKey\":\"{await store.SigningKeyAsync(id!.Value, ct)}\"}}");
+                await stdout.WriteLineAsync($"{{\"id\":{id},\"signingKey\":\"{await channels.RevealSigningKeyAsync(actor, id!.Value, ct)}\"}}");
                 return 0;
             }
             case "list":
-                foreach (var c in await store.ListAsync(ct))
-                    await stdout.WriteLineAsync($"{c.Id}\t{c.Kind}\t{c.Name}\t{(c.Enabled ? "enabled" : "disabled")}\t>={c.MinSeverity}\t{c.Target}");
+                foreach (var c in await channels.ListAsync(ct))
+                    await stdout.WriteLineAsync($"{c.Id}\t{c.Kind}\t{c.Name}\t{(c.Enabled ? "enabled" : "disabled")}\t>={c.MinSeverity}\t{c.Target()}");
                 return 0;
             case "dispatch":
             {

@@ -51,19 +51,6 @@ public sealed record AlertMuteRow
     public string CreatedAt { get; init; } = "";
 }
 
-public sealed record AlertDeliveryRow
-{
-    public long AlertId { get; init; }
-    public long ChannelId { get; init; }
-    public string ChannelName { get; init; } = "";
-    public string State { get; init; } = "";
-    public long Attempts { get; init; }
-    public string NextAttemptAt { get; init; } = "";
-    public string? LastError { get; init; }
-    public long? LastStatus { get; init; }
-    public string? SentAt { get; init; }
-}
-
 public static class AlertStates
 {
     public const string Open = "open";
@@ -74,7 +61,9 @@ public static class AlertStates
     public static IReadOnlyList<string> All { get; } = [Open, Acknowledged, Muted, Historic];
 }
 
-/// <summary>The alerts outbox, its deliveries and mutes (one aggregate: an alert and what happened to it).</summary>
+/// <summary>
+/// The alerts outbox and its mutes: raising, listing, acknowledging. Delivering is <see cref="AlertDeliveryRepository"/>'s.
+/// </summary>
 public sealed class AlertRepository(IDbConnectionFactory connections)
 {
     // Muted when a mute for the package or the kind is active at insert time; recorded either way.
@@ -126,11 +115,19 @@ public sealed class AlertRepository(IDbConnectionFactory connections)
         FROM alert_mutes WHERE until > @Now ORDER BY until
         """;
 
-    private const string SelectDeliveries = """
-        SELECT d.alert_id AS AlertId, d.channel_id AS ChannelId, c.name AS ChannelName, d.state AS State, d.attempts AS Attempts,
-               d.next_attempt_at AS NextAttemptAt, d.last_error AS LastError, d.last_status AS LastStatus, d.sent_at AS SentAt
-        FROM alert_deliveries d JOIN alert_channels c ON c.id = d.channel_id WHERE d.alert_id = @AlertId ORDER BY c.name
+    private const string ExpireMute = "UPDATE alert_mutes SET until = @Now WHERE id = @Id AND until > @Now";
+
+    private const string SelectOpenCountsBySeverity = """
+        SELECT severity, COUNT(*) FROM alerts WHERE acknowledged_at IS NULL AND dispatch_state NOT IN ('muted', 'historic') GROUP BY severity
         """;
+
+    private const string CountFiltered = "SELECT COUNT(*) FROM alerts a " + FilterAlerts;
+
+    private const string SelectFilteredPage = SelectAlertColumns + " " + FilterAlerts + " ORDER BY a.id DESC LIMIT @Take OFFSET @Offset";
+
+    private const string SelectById = SelectAlertColumns + " WHERE a.id = @Id";
+
+    private const string SelectByIds = SelectAlertColumns + " WHERE a.id IN (SELECT value FROM json_each(@Ids))";
 
     /// <summary>Inserts alerts inside the caller's transaction (the one storing the evidence that raised them).</summary>
     public static async Task<int> InsertAsync(DbConnection connection, DbTransaction tx, PackageId package, long? packageId,
@@ -175,30 +172,23 @@ public sealed class AlertRepository(IDbConnectionFactory connections)
             Take = Math.Clamp(query.Take, 1, 500),
         };
         await using var connection = await connections.OpenAsync(ct);
-        var total = await connection.ExecuteScalarAsync<int>(new CommandDefinition("SELECT COUNT(*) FROM alerts a " + FilterAlerts, parameters, cancellationToken: ct));
-        var items = await connection.QueryAsync<AlertRow>(new CommandDefinition(
-            SelectAlertColumns + " " + FilterAlerts + " ORDER BY a.id DESC LIMIT @Take OFFSET @Offset", parameters, cancellationToken: ct));
+        var total = await connection.ExecuteScalarAsync<int>(new CommandDefinition(CountFiltered, parameters, cancellationToken: ct));
+        var items = await connection.QueryAsync<AlertRow>(new CommandDefinition(SelectFilteredPage, parameters, cancellationToken: ct));
         return (items.AsList(), total);
     }
 
     public async Task<AlertRow?> GetAsync(long id, CancellationToken ct)
     {
         await using var connection = await connections.OpenAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<AlertRow>(new CommandDefinition(SelectAlertColumns + " WHERE a.id = @Id", new { Id = id }, cancellationToken: ct));
+        return await connection.QuerySingleOrDefaultAsync<AlertRow>(new CommandDefinition(SelectById, new { Id = id }, cancellationToken: ct));
     }
 
     public async Task<IReadOnlyList<AlertRow>> GetManyAsync(IReadOnlyCollection<long> ids, CancellationToken ct)
     {
         if (ids.Count == 0) return [];
         await using var connection = await connections.OpenAsync(ct);
-        return (await connection.QueryAsync<AlertRow>(new CommandDefinition(SelectAlertColumns + " WHERE a.id IN (SELECT value FROM json_each(@Ids))",
+        return (await connection.QueryAsync<AlertRow>(new CommandDefinition(SelectByIds,
             new { Ids = System.Text.Json.JsonSerializer.Serialize(ids) }, cancellationToken: ct))).AsList();
-    }
-
-    public async Task<IReadOnlyList<AlertDeliveryRow>> DeliveriesAsync(long alertId, CancellationToken ct)
-    {
-        await using var connection = await connections.OpenAsync(ct);
-        return (await connection.QueryAsync<AlertDeliveryRow>(new CommandDefinition(SelectDeliveries, new { AlertId = alertId }, cancellationToken: ct))).AsList();
     }
 
     public async Task<int> AcknowledgeAsync(IReadOnlyCollection<long> ids, string actor, DateTimeOffset now, CancellationToken ct)
@@ -220,7 +210,7 @@ public sealed class AlertRepository(IDbConnectionFactory connections)
     public async Task<bool> UnmuteAsync(long id, DateTimeOffset now, CancellationToken ct)
     {
         await using var connection = await connections.OpenAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition("UPDATE alert_mutes SET until = @Now WHERE id = @Id AND until > @Now",
+        return await connection.ExecuteAsync(new CommandDefinition(ExpireMute,
             new { Id = id, Now = DbTime.ToText(now) }, cancellationToken: ct)) == 1;
     }
 
@@ -233,9 +223,7 @@ public sealed class AlertRepository(IDbConnectionFactory connections)
     public async Task<IReadOnlyDictionary<string, long>> OpenCountsBySeverityAsync(CancellationToken ct)
     {
         await using var connection = await connections.OpenAsync(ct);
-        return (await connection.QueryAsync<(string Severity, long Count)>(new CommandDefinition("""
-            SELECT severity, COUNT(*) FROM alerts WHERE acknowledged_at IS NULL AND dispatch_state NOT IN ('muted', 'historic') GROUP BY severity
-            """, cancellationToken: ct))).ToDictionary(r => r.Severity, r => r.Count);
+        return (await connection.QueryAsync<(string Severity, long Count)>(new CommandDefinition(SelectOpenCountsBySeverity, cancellationToken: ct))).ToDictionary(r => r.Severity, r => r.Count);
     }
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

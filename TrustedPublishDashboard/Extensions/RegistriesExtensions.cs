@@ -28,6 +28,7 @@ public static class RegistriesExtensions
         services.AddSingleton(sp => RegistryHttpOptions.From(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton(sp => new RegistryHttp(sp.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName), sp.GetRequiredService<RegistryHttpOptions>()));
         services.AddSingleton<NpmRegistryLocator>();
+        services.AddSingleton<IRegistryEndpointSource>(sp => sp.GetRequiredService<NpmRegistryLocator>());
         services.AddSingleton(sp => NpmOptions.From(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<NpmRegistryClient>();
         services.AddSingleton<NpmSearchClient>();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using TrustedPublishDashboard.Domain;
 
 namespace TrustedPublishDashboard.Registries.Npm;
 
@@ -8,19 +9,42 @@ public sealed class RegistryConfigurationException(string message) : Exception(m
 /// <summary>
 /// Where the npm registry is: Registries:Npm:BaseUrl when set, otherwise what the npm client is configured with
 /// (<c>npm config get registry</c>), so the dashboard reads the same registry (or mirror) the user's npm does.
-/// No registry host is written into this code.
+/// No registry host is written into this code. <paramref name="readNpmRegistry"/> replaces running the npm client
+/// (tests); it returns the client's answer or throws <see cref="RegistryConfigurationException"/>.
 /// </summary>
-public sealed class NpmRegistryLocator(IConfiguration configuration, ILogger<NpmRegistryLocator> logger)
+public sealed class NpmRegistryLocator(
+    IConfiguration configuration,
+    ILogger<NpmRegistryLocator> logger,
+    Func<CancellationToken, Task<string>>? readNpmRegistry = null) : IRegistryEndpointSource
 {
     public const string BaseUrlKey = "Registries:Npm:BaseUrl";
+    public const string CommandOption = "--npm-registry";
+    public const string NpmClientCommand = "npm config get registry";
 
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private Uri? _resolved;
+    private RegistryEndpoint? _resolved;
 
     /// <summary>Overrides configuration (the CLI's --npm-registry).</summary>
     public string? Override { get; set; }
 
-    public async Task<Uri> GetBaseUrlAsync(CancellationToken ct)
+    public Registry Registry => Registry.Npm;
+
+    public async Task<Uri> GetBaseUrlAsync(CancellationToken ct) => (await ResolveAsync(ct)).BaseUrl!;
+
+    public async Task<RegistryEndpoint> DescribeAsync(CancellationToken ct)
+    {
+        try
+        {
+            return await ResolveAsync(ct);
+        }
+        catch (RegistryConfigurationException ex)
+        {
+            return new RegistryEndpoint(Registry, null, null, $"neither {BaseUrlKey} nor the npm client ({NpmClientCommand}) gave a usable registry", ex.Message);
+        }
+    }
+
+    /// <summary>The address and where it came from; resolved once, a failure is tried again next time.</summary>
+    private async Task<RegistryEndpoint> ResolveAsync(CancellationToken ct)
     {
         if (_resolved is not null) return _resolved;
         await _gate.WaitAsync(ct);
@@ -30,12 +54,14 @@ public sealed class NpmRegistryLocator(IConfiguration configuration, ILogger<Npm
             var configured = Override ?? configuration[BaseUrlKey];
             if (!string.IsNullOrWhiteSpace(configured))
             {
-                _resolved = Parse(configured, Override is not null ? "--npm-registry" : BaseUrlKey);
+                var (source, name) = Override is not null ? (RegistryAddressSource.CommandOption, CommandOption) : (RegistryAddressSource.Configuration, BaseUrlKey);
+                _resolved = new RegistryEndpoint(Registry, Parse(configured, name), source, name);
                 return _resolved;
             }
-            var fromNpm = await AskNpmAsync(ct);
-            _resolved = Parse(fromNpm, "the npm client's registry setting (npm config get registry)");
-            logger.LogInformation("npm registry from the npm client's configuration: {Registry}", _resolved);
+            var fromNpm = await (readNpmRegistry ?? AskNpmAsync)(ct);
+            var url = Parse(fromNpm, $"the npm client's registry setting ({NpmClientCommand})");
+            logger.LogInformation("npm registry from the npm client's configuration: {Registry}", url);
+            _resolved = new RegistryEndpoint(Registry, url, RegistryAddressSource.ClientConfiguration, NpmClientCommand);
             return _resolved;
         }
         finally
