@@ -56,8 +56,9 @@ public sealed class WorkspaceDiscoveryBudgetTests(GlobBombFixture bomb) : IClass
 
         Assert.ThrowsAny<OperationCanceledException>(() => WorkspaceDiscovery.Discover(bomb.Snapshot, unbounded, cts.Token));
 
-        // Without the token this discovery runs for minutes; with it, it stops within a check interval of the cancel.
-        Assert.True(cancelled.Elapsed < TimeSpan.FromSeconds(1), $"stopped {cancelled.Elapsed} after the cancel");
+        // Without the token this discovery runs for minutes; with it, it stops within a check interval of the cancel
+        // (milliseconds; the bound leaves room for a machine busy with the rest of the suite).
+        Assert.True(cancelled.Elapsed < TimeSpan.FromSeconds(5), $"stopped {cancelled.Elapsed} after the cancel");
     }
 
     [Fact]
