@@ -90,6 +90,7 @@ public sealed class Program
             .AddDashboardRegistries()
             .AddDashboardJobs()
             .AddDashboardAuth(authMode)
+            .AddDashboardPackages()
             .AddDashboardOnboarding()
             .AddDashboardAlerts()
             .AddDashboardWeb(builder.Configuration);

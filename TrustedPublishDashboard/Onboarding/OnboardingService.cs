@@ -1,3 +1,4 @@
+using TrustedPublishDashboard.Auth;
 using TrustedPublishDashboard.Data;
 using TrustedPublishDashboard.Domain;
 using TrustedPublishDashboard.Monitoring;
@@ -93,8 +94,9 @@ public sealed class OnboardingService(
     /// The grid's bulk "add to an onboarding plan": adds the packages (the plan is created if new) and lets the tracker
     /// read the evidence already stored for them, so existence and any trusted publish show without waiting for a poll.
     /// </summary>
-    public async Task<(long PlanId, int Added)> AddFromGridAsync(string planName, IReadOnlyCollection<long> packageIds, CancellationToken ct)
+    public async Task<(long PlanId, int Added)> AddFromGridAsync(Actor actor, string planName, IReadOnlyCollection<long> packageIds, CancellationToken ct)
     {
+        actor.Require(Permission.Maintain);
         var name = string.IsNullOrWhiteSpace(planName) ? OnboardingPlanRepository.DefaultPlanName : planName.Trim();
         if (name.Length > OnboardingPlanRepository.MaxPlanNameLength) name = name[..OnboardingPlanRepository.MaxPlanNameLength];
         var (planId, added) = await plans.AddAsync(name, packageIds, ct);
