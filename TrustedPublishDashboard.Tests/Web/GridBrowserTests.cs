@@ -201,6 +201,10 @@ public sealed class GridBrowserTests(BrowserFixture fixture)
         await compliantHeader.Locator("button").First.ClickAsync();
 
         await Expect(page.GetByTestId("package-name")).ToHaveTextAsync(["collapse-token"]);
+        // Working with the rows shown leaves the collapsed group collapsed.
+        await page.GetByTestId("select-row").First.ClickAsync();
+        await Expect(page.GetByTestId("selected-count")).ToHaveTextAsync("1");
+        await Expect(page.GetByTestId("package-name")).ToHaveTextAsync(["collapse-token"]);
         await compliantHeader.Locator("button").First.ClickAsync();
         await Expect(page.GetByTestId("package-name")).ToHaveCountAsync(2);
         await page.Context.CloseAsync();
