@@ -84,6 +84,7 @@ public sealed class Program
         .AddDashboardDataProtection()
         .AddDashboardRegistries()
         .AddDashboardJobs()
+        .AddDashboardPackages()
         .AddDashboardOnboarding()
         .AddDashboardAlerts()
         .AddDashboardOverview();

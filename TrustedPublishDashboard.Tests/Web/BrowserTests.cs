@@ -39,7 +39,7 @@ public sealed class BrowserTests(BrowserFixture fixture)
         Assert.True(await page.EvaluateAsync<bool>("window.__tpdNoReload === true"), "the page reloaded");
         // The invalid line stays in the box for the user to fix.
         await Expect(page.GetByTestId("paste-box")).ToHaveValueAsync(new Regex("Browser Bad Name"));
-        await BrowserFixture.ScreenshotAsync(page, "packages-after-paste");
+        await BrowserScreenshots.ScreenshotBothThemesAsync(page, "packages-after-paste");
         await page.Context.CloseAsync();
     }
 
@@ -55,7 +55,7 @@ public sealed class BrowserTests(BrowserFixture fixture)
         await Expect(row).ToHaveCountAsync(1);
 
         await row.GetByTestId("remove-package").ClickAsync();
-        await page.Locator(".rz-dialog").GetByRole(AriaRole.Button, new() { Name = "Remove", Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Remove", Exact = true }).ClickAsync();
 
         await Expect(row).ToHaveCountAsync(0);
         await page.Context.CloseAsync();
@@ -98,7 +98,7 @@ public sealed class BrowserTests(BrowserFixture fixture)
         await Expect(row.GetByTestId("status-badge")).ToHaveTextAsync("non-compliant");
         await Expect(row.GetByTestId("method-chip")).ToHaveTextAsync("token");
         await Expect(row).ToContainTextAsync("1.0.1");
-        await BrowserFixture.ScreenshotAsync(page, "packages-after-poll");
+        await BrowserScreenshots.ScreenshotBothThemesAsync(page, "packages-after-poll");
         await page.Context.CloseAsync();
     }
 

@@ -8,7 +8,7 @@ namespace TrustedPublishDashboard.Data;
 /// <summary>The compliance grid's quick filters, by the code used in URLs and the API.</summary>
 public enum QuickFilter { StillToken, Downgrade, Drift, Unknown, Errors, Findings }
 
-public enum ComplianceSort { Name, Registry, Group, Status, LatestPublished, LastToken, Checked, Findings }
+public enum ComplianceSort { Name, Registry, Group, Status, LatestPublished, LastToken, Checked, Findings, Publisher }
 
 /// <summary>What the grid groups rows by: rows are ordered by the key first and each key's count comes from SQL.</summary>
 public enum GroupKey { Status, Registry, Group, Method }
@@ -35,6 +35,7 @@ public static class ComplianceCodes
         ["last-token"] = ComplianceSort.LastToken,
         ["checked"] = ComplianceSort.Checked,
         ["findings"] = ComplianceSort.Findings,
+        ["publisher"] = ComplianceSort.Publisher,
     };
 
     /// <summary>Statuses a filter may name; "pending" means not polled yet.</summary>
@@ -157,6 +158,8 @@ public sealed class ComplianceRepository(IDbConnectionFactory connections)
 
     private const string CountFrom = "SELECT COUNT(*) FROM packages p LEFT JOIN package_evidence e ON e.package_id = p.id";
 
+    private const string SelectIdsFrom = "SELECT p.id FROM packages p LEFT JOIN package_evidence e ON e.package_id = p.id";
+
     private const string GroupFrom = " FROM packages p LEFT JOIN package_groups g ON g.id = p.group_id LEFT JOIN package_evidence e ON e.package_id = p.id";
 
     private const string SelectCounts = """
@@ -241,6 +244,18 @@ public sealed class ComplianceRepository(IDbConnectionFactory connections)
         _ => ("COALESCE(e.latest_method, 'pending')", "COALESCE(e.latest_method, 'pending')"),
     };
 
+    /// <summary>
+    /// The group label of a row, as <see cref="GroupExpression"/> computes it in SQL: the grid groups the rows of a page
+    /// by this and looks the group's size up in <see cref="GroupCountsAsync"/> by the same label.
+    /// </summary>
+    public static string GroupLabelOf(ComplianceRow row, GroupKey key) => key switch
+    {
+        GroupKey.Status => row.Status ?? "pending",
+        GroupKey.Registry => row.Registry,
+        GroupKey.Group => row.GroupName ?? "(no group)",
+        _ => row.LatestMethod ?? "pending",
+    };
+
     private static string Order(ComplianceQuery q)
     {
         var d = q.Descending ? "DESC" : "ASC";
@@ -255,6 +270,8 @@ public sealed class ComplianceRepository(IDbConnectionFactory connections)
             ComplianceSort.LastToken => $"e.last_token_at IS NULL, e.last_token_at {d}, p.name",
             ComplianceSort.Checked => $"e.checked_at IS NULL, e.checked_at {d}, p.name",
             ComplianceSort.Findings => $"COALESCE(e.finding_count, 0) {d}, p.name",
+            // What the grid's publisher column shows: the repository, or the provider when there was no provenance.
+            ComplianceSort.Publisher => $"COALESCE(e.latest_repository, e.latest_provider) IS NULL, COALESCE(e.latest_repository, e.latest_provider) {d}, e.latest_workflow {d}, p.name",
             _ => $"p.name {d}, p.registry",
         };
     }
@@ -269,6 +286,14 @@ public sealed class ComplianceRepository(IDbConnectionFactory connections)
         var items = await connection.QueryAsync<ComplianceRow>(new CommandDefinition(
             SelectRow + where + Order(query) + " LIMIT @Take OFFSET @Skip", args, cancellationToken: ct));
         return new CompliancePage(items.AsList(), total);
+    }
+
+    /// <summary>The ids of every row the query's filters select (no paging): "select all matching" in the grid.</summary>
+    public async Task<IReadOnlyList<long>> SelectIdsAsync(ComplianceQuery query, CancellationToken ct)
+    {
+        var (where, args) = Filter(query);
+        await using var connection = await connections.OpenAsync(ct);
+        return (await connection.QueryAsync<long>(new CommandDefinition(SelectIdsFrom + where, args, cancellationToken: ct))).AsList();
     }
 
     /// <summary>Each group's size under the query's filters, for a grouped grid.</summary>

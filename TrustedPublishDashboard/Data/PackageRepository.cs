@@ -46,6 +46,8 @@ public sealed class PackageRepository(IDbConnectionFactory connections)
 
     private const string DeleteById = "DELETE FROM packages WHERE id = @Id";
 
+    private const string DeleteByIds = "DELETE FROM packages WHERE id IN (SELECT value FROM json_each(@Ids))";
+
     private const string CountAll = "SELECT COUNT(*) FROM packages";
 
     /// <summary>Inserts the packages that are not tracked yet, in one transaction; returns which ones were new.</summary>
@@ -93,6 +95,14 @@ public sealed class PackageRepository(IDbConnectionFactory connections)
     {
         await using var connection = await connections.OpenAsync(ct);
         return await connection.ExecuteAsync(new CommandDefinition(DeleteById, new { Id = id }, cancellationToken: ct)) == 1;
+    }
+
+    /// <summary>Stops tracking several packages at once (their evidence goes by cascade); returns how many were removed.</summary>
+    public async Task<int> RemoveManyAsync(IReadOnlyCollection<long> ids, CancellationToken ct)
+    {
+        if (ids.Count == 0) return 0;
+        await using var connection = await connections.OpenAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(DeleteByIds, new { Ids = System.Text.Json.JsonSerializer.Serialize(ids) }, cancellationToken: ct));
     }
 
     /// <summary>Moves packages to a group (created if new), or out of any group when the name is empty.</summary>

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.DataProtection;
 using TrustedPublishDashboard.Data;
-using TrustedPublishDashboard.Packages;
 
 namespace TrustedPublishDashboard.Extensions;
 
@@ -20,8 +19,6 @@ public static class DataExtensions
         services.AddSingleton<PollRunRepository>();
         services.AddSingleton<ComplianceRepository>();
         services.AddSingleton<DatabaseMaintenance>();
-        services.AddSingleton<PackageImportService>();
-        services.AddSingleton<SampleWorkspace>();
         services.AddSingleton<OnboardingPlanRepository>();
         services.AddSingleton<Onboarding.OnboardingVerifier>();
         services.AddSingleton<AlertRepository>();

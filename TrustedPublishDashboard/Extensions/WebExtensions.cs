@@ -56,10 +56,9 @@ public static class WebExtensions
         app.UseAntiforgery();
         app.MapHealthChecks("/healthz", HealthResponse.Options).AllowAnonymous();
         app.MapStaticAssets().AllowAnonymous();
-        app.MapPackagesApi();
+        app.MapDashboardPackages();
         app.MapDashboardOnboarding();
         app.MapAlertsApi();
-        app.MapBadges(app.Configuration);
         // The guard sends the whole Content-Security-Policy (frame-ancestors 'none' included); Blazor's own header would be a second one.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         return app;

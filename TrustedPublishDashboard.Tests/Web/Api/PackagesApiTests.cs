@@ -112,6 +112,32 @@ public sealed class PackagesApiTests(SeededDashboard seeded) : IClassFixture<See
         Assert.Equal(names.OrderByDescending(n => n, StringComparer.Ordinal), names);
     }
 
+    [Fact]
+    public async Task List_SortByPublisher_OrdersByRepository_PackagesWithoutOneLast()
+    {
+        var json = await GetJson("/api/v1/packages?sort=publisher&pageSize=500");
+        var publishers = json.GetProperty("items").EnumerateArray()
+            .Select(i => i.GetProperty("publisher") is { ValueKind: JsonValueKind.Object } p ? p.GetProperty("repository").GetString() ?? p.GetProperty("provider").GetString() : null)
+            .ToList();
+        var known = publishers.TakeWhile(p => p is not null).ToList();
+        Assert.NotEmpty(known);
+        Assert.Equal(known.Order(StringComparer.Ordinal), known);
+        Assert.All(publishers.Skip(known.Count), p => Assert.Null(p));
+    }
+
+    [Fact]
+    public async Task GridAddress_ListAndExport_SelectTheSameRowsInTheSameOrder()
+    {
+        var state = new PackageGridState { Filter = QuickFilter.StillToken, Sort = ComplianceSort.Publisher, Descending = true, PageSize = PackageGridState.MaxPageSize };
+
+        var list = await GetJson("/api/v1/packages" + state.ToQueryString());
+        var export = JsonDocument.Parse(await Client.GetStringAsync("/api/v1/packages/export.json" + state.ToQueryString(paged: false))).RootElement;
+
+        Assert.Equal(list.GetProperty("total").GetInt32(), export.GetArrayLength());
+        Assert.Equal(list.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("name").GetString()),
+            export.EnumerateArray().Select(i => i.GetProperty("name").GetString()));
+    }
+
     [Theory]
     [InlineData("filter=nope", "filter")]
     [InlineData("status=green", "status")]
@@ -120,6 +146,8 @@ public sealed class PackagesApiTests(SeededDashboard seeded) : IClassFixture<See
     [InlineData("sort=colour", "sort")]
     [InlineData("registry=cargo", "registry")]
     [InlineData("groupBy=colour", "groupBy")]
+    [InlineData("page=4294968&pageSize=500", "page")]
+    [InlineData("sample=maybe", "sample")]
     public async Task List_InvalidParameters_AreProblemDetails(string query, string field)
     {
         var response = await Client.GetAsync($"/api/v1/packages?{query}");

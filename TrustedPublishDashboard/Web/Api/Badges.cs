@@ -1,6 +1,7 @@
 using System.Net;
 using TrustedPublishDashboard.Data;
 using TrustedPublishDashboard.Domain;
+using TrustedPublishDashboard.Packages;
 
 namespace TrustedPublishDashboard.Web.Api;
 
@@ -50,13 +51,12 @@ public static class Badges
         return app;
     }
 
-    private static async Task<IResult> ServeAsync(string registry, string name, HttpContext context, ComplianceRepository compliance, IConfiguration configuration, CancellationToken ct)
+    private static async Task<IResult> ServeAsync(string registry, string name, HttpContext context, PackageDetailService details, IConfiguration configuration, CancellationToken ct)
     {
         if (!name.EndsWith(".svg", StringComparison.Ordinal) || !RegistryCatalog.TryParse(registry, out var reg))
             return Results.Problem("Badges are at /badge/<registry>/<name>.svg.", statusCode: StatusCodes.Status404NotFound);
-        var check = RegistryCatalog.Get(reg).CheckName(name[..^4]);
-        var row = check.IsValid ? await compliance.FindAsync(new PackageId(reg, check.Normalized!), ct) : null;
         // An untracked or invalid name gets the grey badge rather than an error: a README image should not break.
+        var row = await details.FindRowAsync(reg.Code(), name[..^4], ct);
         var svg = Svg(For(row));
         var etag = PackagesApi.ETagFor(svg);
         var isPublic = configuration.GetValue(PublicKey, false);

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using TrustedPublishDashboard.Data;
 using TrustedPublishDashboard.Domain;
+using TrustedPublishDashboard.Packages;
 
 namespace TrustedPublishDashboard.Web.Api;
 
@@ -31,49 +32,51 @@ public static class PackagesApi
         return app;
     }
 
-    private static ProblemHttpResult Invalid(Dictionary<string, string[]> errors) =>
-        TypedResults.Problem(new Microsoft.AspNetCore.Mvc.ValidationProblemDetails(errors)
+    private static ProblemHttpResult Invalid(IReadOnlyDictionary<string, string[]> errors) =>
+        TypedResults.Problem(new Microsoft.AspNetCore.Mvc.ValidationProblemDetails(errors.ToDictionary())
         {
             Title = "The query parameters are not valid.",
             Status = StatusCodes.Status400BadRequest,
             Type = "https://datatracker.ietf.org/doc/html/rfc9110#section-15.5.1",
         });
 
-    private static async Task<Results<Ok<PackageListResponse>, ProblemHttpResult>> ListAsync(HttpRequest request, ComplianceRepository compliance, CancellationToken ct)
+    /// <summary>The grid state of a request's query string (the same parameters as the grid page's address).</summary>
+    private static GridStateParse ReadState(HttpRequest request, bool paged) =>
+        PackageGridState.Parse(request.Query.ToDictionary(kv => kv.Key, kv => (string?)kv.Value.ToString(), StringComparer.OrdinalIgnoreCase), paged);
+
+    private static async Task<Results<Ok<PackageListResponse>, ProblemHttpResult>> ListAsync(HttpRequest request, PackagesService packages, CancellationToken ct)
     {
-        var (query, errors) = ComplianceQueryParser.Parse(ComplianceQueryParser.FromRequest(request), paged: true);
-        if (query is null) return Invalid(errors);
-        var page = await compliance.QueryAsync(query, ct);
-        var groups = query.GroupBy is { } key ? await compliance.GroupCountsAsync(query, key, ct) : null;
-        return TypedResults.Ok(new PackageListResponse(page.Total, query.Offset / query.Take + 1, query.Take, page.Items.Select(PackageItem.From).ToList(), groups));
+        var parse = ReadState(request, paged: true);
+        if (parse.State is not { } state) return Invalid(parse.Errors);
+        var page = await packages.QueryAsync(state, ct);
+        return TypedResults.Ok(new PackageListResponse(page.Total, state.Page, state.PageSize, page.Items.Select(PackageItem.From).ToList(), page.Groups));
     }
 
-    private static async Task<Results<Ok<PackageDetailResponse>, ProblemHttpResult>> GetAsync(string registry, string name,
-        ComplianceRepository compliance, EvidenceRepository evidence, CancellationToken ct)
+    private static async Task<Results<Ok<PackageDetailResponse>, ProblemHttpResult>> GetAsync(string registry, string name, PackageDetailService details, CancellationToken ct)
     {
-        if (!RegistryCatalog.TryParse(registry, out var reg))
-            return TypedResults.Problem($"Unknown registry '{registry}' (npm, pypi or rubygems).", statusCode: StatusCodes.Status404NotFound, title: "Unknown registry");
-        var check = RegistryCatalog.Get(reg).CheckName(name);
-        if (!check.IsValid)
-            return TypedResults.Problem($"'{name}' is not a valid {reg.DisplayName()} name: {check.Error}.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid package name");
-        var package = new PackageId(reg, check.Normalized!);
-        var row = await compliance.FindAsync(package, ct);
-        if (row is null)
-            return TypedResults.Problem($"{package} is not tracked by this dashboard.", statusCode: StatusCodes.Status404NotFound, title: "Package not tracked");
-        var history = await evidence.LoadHistoryAsync(package, row.Id, ct);
-        var findings = await evidence.ListFindingsAsync(row.Id, ct);
+        var lookup = await details.LookupAsync(registry, name, ct);
+        if (lookup.Detail is not { } detail)
+        {
+            var (status, title) = lookup.Problem switch
+            {
+                PackageLookupProblem.UnknownRegistry => (StatusCodes.Status404NotFound, "Unknown registry"),
+                PackageLookupProblem.InvalidName => (StatusCodes.Status400BadRequest, "Invalid package name"),
+                _ => (StatusCodes.Status404NotFound, "Package not tracked"),
+            };
+            return TypedResults.Problem(lookup.Message, statusCode: status, title: title);
+        }
         return TypedResults.Ok(new PackageDetailResponse(
-            PackageItem.From(row),
-            EvidenceRules.ByPublishTime(history.Versions).Select(VersionItem.From).ToList(),
-            findings.Select(f => new FindingItem(f.Kind, f.Version.Length == 0 ? null : f.Version, f.Message, f.DetectedAt)).ToList(),
-            row.ConsecutiveFailures));
+            PackageItem.From(detail.Row),
+            detail.Timeline.Select(VersionItem.From).ToList(),
+            detail.Findings.Select(f => new FindingItem(f.Kind, f.Version, f.Message, f.DetectedAt)).ToList(),
+            detail.Row.ConsecutiveFailures));
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<PollRunRow>>, ProblemHttpResult>> PollRunsAsync(int? take, PollRunRepository runs, CancellationToken ct)
+    private static async Task<Results<Ok<IReadOnlyList<PollRunRow>>, ProblemHttpResult>> PollRunsAsync(int? take, PackageDetailService details, CancellationToken ct)
     {
         if (take is < 1 or > 500)
-            return Invalid(new() { ["take"] = ["take must be from 1 to 500"] });
-        return TypedResults.Ok(await runs.RecentAsync(take ?? 20, ct));
+            return Invalid(new Dictionary<string, string[]> { ["take"] = ["take must be from 1 to 500"] });
+        return TypedResults.Ok(await details.RecentPollsAsync(take ?? 20, ct));
     }
 
     public static readonly string[] CsvColumns =
@@ -82,16 +85,16 @@ public static class PackagesApi
         "publisher_repository", "publisher_workflow", "last_token_version", "last_token_at", "findings", "checked_at", "error",
     ];
 
-    private static async Task<IResult> ExportCsvAsync(HttpContext context, ComplianceRepository compliance, CancellationToken ct)
+    private static async Task<IResult> ExportCsvAsync(HttpContext context, PackagesService packages, CancellationToken ct)
     {
-        var (query, errors) = ComplianceQueryParser.Parse(ComplianceQueryParser.FromRequest(context.Request), paged: false);
-        if (query is null) return Invalid(errors);
+        var parse = ReadState(context.Request, paged: false);
+        if (parse.State is not { } state) return Invalid(parse.Errors);
         context.Response.ContentType = "text/csv; charset=utf-8";
         context.Response.Headers.ContentDisposition = $"attachment; filename=\"packages-{DateTime.UtcNow:yyyyMMdd-HHmm}.csv\"";
         await using var writer = new StreamWriter(context.Response.Body, new UTF8Encoding(false), 16 * 1024);
         await writer.WriteLineAsync(string.Join(',', CsvColumns));
         var n = 0;
-        await foreach (var r in compliance.StreamAsync(query, ct))
+        await foreach (var r in packages.ExportAsync(state, ct))
         {
             await writer.WriteLineAsync(string.Join(',',
                 Csv(r.Registry), Csv(r.Name), Csv(r.GroupName), r.IsSample ? "true" : "false", Csv(r.Status ?? "pending"),
@@ -103,10 +106,10 @@ public static class PackagesApi
         return Results.Empty;
     }
 
-    private static async Task<IResult> ExportJsonAsync(HttpContext context, ComplianceRepository compliance, CancellationToken ct)
+    private static async Task<IResult> ExportJsonAsync(HttpContext context, PackagesService packages, CancellationToken ct)
     {
-        var (query, errors) = ComplianceQueryParser.Parse(ComplianceQueryParser.FromRequest(context.Request), paged: false);
-        if (query is null) return Invalid(errors);
+        var parse = ReadState(context.Request, paged: false);
+        if (parse.State is not { } state) return Invalid(parse.Errors);
         context.Response.ContentType = "application/json; charset=utf-8";
         context.Response.Headers.ContentDisposition = $"attachment; filename=\"packages-{DateTime.UtcNow:yyyyMMdd-HHmm}.json\"";
         // Written into the response pipe (no synchronous stream IO) and flushed to the client every 500 rows.
@@ -114,7 +117,7 @@ public static class PackagesApi
         await using var json = new Utf8JsonWriter(pipe);
         json.WriteStartArray();
         var n = 0;
-        await foreach (var r in compliance.StreamAsync(query, ct))
+        await foreach (var r in packages.ExportAsync(state, ct))
         {
             JsonSerializer.Serialize(json, PackageItem.From(r), Json);
             if (++n % 500 == 0) await pipe.FlushAsync(ct);
