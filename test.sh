@@ -76,7 +76,7 @@ if [ -z "$ok" ]; then echo "the published app did not become healthy:" >&2; cat 
 echo "cold start to first /healthz 200: $(( (t1 - t0) / 1000000 )) ms"
 cat "$smoke_dir/health.json"; echo
 grep -q "Open http://127.0.0.1:$port" "$smoke_dir/app.log" || { echo "the app did not print the URL to open" >&2; cat "$smoke_dir/app.log" >&2; exit 1; }
-for path in /packages /_framework/blazor.web.js /_content/Radzen.Blazor/Radzen.Blazor.js; do
+for path in /packages /_framework/blazor.web.js /_content/MudBlazor/MudBlazor.min.js /_content/MudBlazor/MudBlazor.min.css /favicon.svg; do
   code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port$path")
   [ "$code" = 200 ] || { echo "published app: GET $path answered $code" >&2; exit 1; }
 done

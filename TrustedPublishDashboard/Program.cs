@@ -57,7 +57,7 @@ public sealed class Program
             // appsettings.json is copied next to the binary; reading it from there works from any working directory.
             ContentRootPath = AppContext.BaseDirectory,
         });
-        // Serves package assets (Radzen, blazor.web.js) from their NuGet folders when run from a build; no-op once published.
+        // Serves package assets (MudBlazor, blazor.web.js) from their NuGet folders when run from a build; no-op once published.
         builder.WebHost.UseStaticWebAssets();
         configure?.Invoke(builder);
 

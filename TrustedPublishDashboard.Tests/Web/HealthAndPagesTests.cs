@@ -108,10 +108,10 @@ public sealed class HealthAndPagesTests(DashboardFactory factory) : IClassFixtur
     }
 
     [Fact]
-    public async Task StaticAssets_RadzenAndBlazorScripts_AreServed()
+    public async Task StaticAssets_MudBlazorAndBlazorScripts_AreServed()
     {
         var client = factory.CreateClient();
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/_framework/blazor.web.js")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/_content/Radzen.Blazor/Radzen.Blazor.js")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/_content/MudBlazor/MudBlazor.min.js")).StatusCode);
     }
 }

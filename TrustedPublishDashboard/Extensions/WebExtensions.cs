@@ -1,5 +1,4 @@
 using MudBlazor.Services;
-using Radzen;
 using TrustedPublishDashboard.Web.Components;
 using TrustedPublishDashboard.Web.Api;
 using TrustedPublishDashboard.Web.Health;
@@ -9,7 +8,6 @@ namespace TrustedPublishDashboard.Extensions;
 
 public static class WebExtensions
 {
-    public const string ThemeCookie = "tpd-theme";
 
     public static IServiceCollection AddDashboardWeb(this IServiceCollection services, IConfiguration configuration)
     {
@@ -20,7 +18,6 @@ public static class WebExtensions
             // same-origin clients reach the hub (RequestGuardMiddleware), so the larger buffer is not a remote lever.
             o.MaximumReceiveMessageSize = 3L * Web.Components.Shared.PasteLimit.MaxBytes;
         });
-        services.AddRadzenComponents();
         services.AddMudServices(o =>
         {
             o.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight;
@@ -29,11 +26,6 @@ public static class WebExtensions
         services.AddSingleton<Web.ListenAddresses>();
         // Read at composition so a bad Web:AllowedHosts refuses the start with its message.
         services.AddSingleton(HostPolicy.From(configuration));
-        services.AddRadzenCookieThemeService(o =>
-        {
-            o.Name = ThemeCookie;
-            o.Duration = TimeSpan.FromDays(365);
-        });
         services.AddProblemDetails();
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database")

@@ -82,7 +82,7 @@ public sealed class SecurityBrowserTests(BrowserFixture fixture)
             await page.GotoAsync(path);
             await BrowserFixture.WaitInteractiveAsync(page);
         }
-        // The theme toggle exercises Radzen's script and a cookie write under the policy.
+        // The theme toggle exercises MudBlazor's script and a cookie write under the policy.
         Assert.Empty(violations);
         await context.CloseAsync();
     }
