@@ -8,7 +8,6 @@ namespace TrustedPublishDashboard.Extensions;
 
 public static class WebExtensions
 {
-
     public static IServiceCollection AddDashboardWeb(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddRazorComponents().AddInteractiveServerComponents().AddHubOptions(o =>
