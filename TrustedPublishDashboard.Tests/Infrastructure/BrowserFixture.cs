@@ -78,6 +78,20 @@ public sealed class BrowserFixture : IAsyncLifetime
     public static Task WaitInteractiveAsync(IPage page) =>
         page.WaitForSelectorAsync("[data-interactive='true']", new PageWaitForSelectorOptions { Timeout = 20_000 });
 
+    /// <summary>
+    /// What a paste does to a textarea (one input event with the whole text, then change). Playwright's Fill types
+    /// through the input pipeline, which takes minutes for half a megabyte.
+    /// </summary>
+    public static Task PasteAsync(IPage page, string testId, string text) => page.EvaluateAsync("""
+        ([id, text]) => {
+          const box = document.querySelector(`[data-testid="${id}"]`);
+          box.focus();
+          box.value = text;
+          box.dispatchEvent(new Event('input', { bubbles: true }));
+          box.dispatchEvent(new Event('change', { bubbles: true }));
+        }
+        """, new object[] { testId, text });
+
     /// <summary>Saves a screenshot under artifacts/screenshots at the repository root (CI keeps it as a test artefact).</summary>
     public static async Task<string> ScreenshotAsync(IPage page, string name)
     {

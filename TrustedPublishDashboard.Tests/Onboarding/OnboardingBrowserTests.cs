@@ -89,7 +89,7 @@ public sealed class OnboardingBrowserTests(BrowserFixture fixture)
         // 5. Verify: a pasted trust list with one mismatching workflow file.
         await page.GetByText("5 · Verify trust").ClickAsync();
         // A paste over the circuit's limit is cleared with a message before Blazor sends it; the box then works as usual.
-        await PasteAsync(page, "trust-paste", new string('x', 6 * 1024 * 1024));
+        await BrowserFixture.PasteAsync(page, "trust-paste", new string('x', 6 * 1024 * 1024));
         await Expect(page.GetByTestId("trust-paste-limit")).ToContainTextAsync("6.0 MB; at most 5.0 MB");
         await Expect(page.GetByTestId("trust-paste")).ToHaveValueAsync("");
         var lines = published.Select(n => Line(n, n == "@wz/two" ? "publish.yml" : "release.yml"));
@@ -211,16 +211,6 @@ public sealed class OnboardingBrowserTests(BrowserFixture fixture)
     }
 
     /// <summary>What a paste does: one input event with the whole text, then change (typing megabytes takes minutes).</summary>
-    private static Task PasteAsync(IPage page, string testId, string text) => page.EvaluateAsync("""
-        ([id, text]) => {
-          const box = document.querySelector(`[data-testid="${id}"]`);
-          box.focus();
-          box.value = text;
-          box.dispatchEvent(new Event('input', { bubbles: true }));
-          box.dispatchEvent(new Event('change', { bubbles: true }));
-        }
-        """, new object[] { testId, text });
-
     private static string Line(string package, string file) =>
         $$$"""{"package":"{{{package}}}","trust":[{"id":"id-{{{package}}}","type":"github","claims":{"repository":"acme/widgets","workflow_ref":{"file":"{{{file}}}"}},"permissions":["createPackage"]}]}""";
 }

@@ -2,10 +2,9 @@ using Dapper;
 
 namespace TrustedPublishDashboard.Data;
 
-/// <summary>A stored alert channel. Its secret is a Data Protection payload: only the channel service can read it.</summary>
-public sealed record AlertChannelRow
+/// <summary>What is written for a channel: everything but the id and the timestamps, the secret already protected.</summary>
+public record AlertChannelRecord
 {
-    public long Id { get; init; }
     public string Kind { get; init; } = "";
     public string Name { get; init; } = "";
     public bool Enabled { get; init; }
@@ -19,28 +18,16 @@ public sealed record AlertChannelRow
     public string? SmtpUser { get; init; }
     public string? EmailFrom { get; init; }
     public string? EmailTo { get; init; }
+}
+
+/// <summary>A stored alert channel. Its secret is a Data Protection payload: only the channel service can read it.</summary>
+public sealed record AlertChannelRow : AlertChannelRecord
+{
+    public long Id { get; init; }
     public string CreatedAt { get; init; } = "";
     public string UpdatedAt { get; init; } = "";
 
     public bool HasSecret => SecretProtected is not null;
-}
-
-/// <summary>What is written for a channel: everything but the id and the timestamps, the secret already protected.</summary>
-public sealed record AlertChannelRecord
-{
-    public string Kind { get; init; } = "";
-    public string Name { get; init; } = "";
-    public bool Enabled { get; init; }
-    public string MinSeverity { get; init; } = "medium";
-    public bool SendDigest { get; init; }
-    public string? Url { get; init; }
-    public string? SecretProtected { get; init; }
-    public string? SmtpHost { get; init; }
-    public int? SmtpPort { get; init; }
-    public bool? SmtpStartTls { get; init; }
-    public string? SmtpUser { get; init; }
-    public string? EmailFrom { get; init; }
-    public string? EmailTo { get; init; }
 }
 
 /// <summary>The alert channels table (one aggregate: a channel and its settings).</summary>

@@ -15,16 +15,6 @@ public sealed class SecurityBrowserTests(BrowserFixture fixture)
         await Expect(page.GetByTestId("paste-box")).ToBeVisibleAsync();
     }
 
-    private static Task PasteAsync(IPage page, string testId, string text) => page.EvaluateAsync("""
-        ([id, text]) => {
-          const box = document.querySelector(`[data-testid="${id}"]`);
-          box.focus();
-          box.value = text;
-          box.dispatchEvent(new Event('input', { bubbles: true }));
-          box.dispatchEvent(new Event('change', { bubbles: true }));
-        }
-        """, new object[] { testId, text });
-
     [Fact]
     public async Task AddPackages_HalfAMegabytePaste_ReachesTheServerOverTheCircuit()
     {
@@ -38,7 +28,7 @@ public sealed class SecurityBrowserTests(BrowserFixture fixture)
 
         // What a paste does (one input event with the whole text, then change); Playwright's Fill types it through
         // the input pipeline, which takes minutes for half a megabyte.
-        await PasteAsync(page, "paste-box", text.ToString());
+        await BrowserFixture.PasteAsync(page, "paste-box", text.ToString());
         await page.GetByTestId("paste-add").ClickAsync();
 
         await Expect(page.GetByTestId("import-summary")).ToHaveTextAsync("2 added, 0 already tracked, 0 duplicate, 0 invalid.");
@@ -53,7 +43,7 @@ public sealed class SecurityBrowserTests(BrowserFixture fixture)
         await OpenAddFormAsync(page);
 
         // 6 MB typed into the box: the guard clears it before Blazor sends it and says why.
-        await PasteAsync(page, "paste-box", new string('x', 6 * 1024 * 1024));
+        await BrowserFixture.PasteAsync(page, "paste-box", new string('x', 6 * 1024 * 1024));
 
         await Expect(page.GetByTestId("paste-box-limit")).ToBeVisibleAsync();
         await Expect(page.GetByTestId("paste-box-limit")).ToContainTextAsync("6.0 MB; at most 5.0 MB");
