@@ -31,7 +31,7 @@ public sealed class BrowserTests(BrowserFixture fixture)
         await Expect(page.GetByTestId("import-summary")).ToHaveTextAsync("2 added, 0 already tracked, 0 duplicate, 1 invalid.");
         await Expect(page.GetByTestId("import-error")).ToHaveCountAsync(1);
         await Expect(page.GetByTestId("import-error")).ToContainTextAsync("Line 2");
-        await Expect(page.GetByTestId("import-error")).ToContainTextAsync("lowercase");
+        await Expect(page.GetByTestId("import-error")).ToContainTextAsync("a space");
         var names = page.GetByTestId("package-name");
         await Expect(names.Filter(new() { HasText = "browser-pkg-one" })).ToHaveCountAsync(1);
         await Expect(names.Filter(new() { HasText = "browser-pkg-two" })).ToHaveCountAsync(1);

@@ -49,7 +49,8 @@ public sealed record AlertView(
     long Sent,
     long Pending,
     long Failed,
-    string Delivery)
+    string Delivery,
+    bool IsSample = false)
 {
     /// <summary>The package's detail page, relative to the dashboard; null for the digest and registry-wide alerts.</summary>
     public string? PackageHref => Package is null ? null : PackageLinks.Detail(Registry, Package);
@@ -61,7 +62,7 @@ public sealed record AlertView(
 
     public static AlertView From(AlertRow a) => new(a.Id, a.Kind, a.SeverityValue, a.Registry, a.Package.Length == 0 ? null : a.Package, a.Version,
         a.Title, a.Message, a.CreatedAt, StateOf(a), a.AcknowledgedBy, a.AcknowledgedAt, a.DeliveriesSent, a.DeliveriesPending, a.DeliveriesFailed,
-        DeliveryOf(a));
+        DeliveryOf(a), a.IsSample);
 
     /// <summary>Acknowledged wins; otherwise muted or historic (never delivered); otherwise open. Mirrors the repository's state filter.</summary>
     public static string StateOf(AlertRow a) =>
@@ -70,7 +71,7 @@ public sealed record AlertView(
         : a.DispatchState == AlertStates.Historic ? AlertStates.Historic
         : AlertStates.Open;
 
-    public static string DeliveryOf(AlertRow a) => a.DispatchState switch
+    public static string DeliveryOf(AlertRow a) => a.IsSample ? "not sent (sample)" : a.DispatchState switch
     {
         "muted" => "not sent (muted)",
         "historic" => "not sent (before tracking)",

@@ -24,6 +24,8 @@ public sealed record AlertRow
     public long DeliveriesFailed { get; init; }
     public long DeliveriesPending { get; init; }
     public string? LastDeliveryError { get; init; }
+    /// <summary>Raised by the sample workspace: shown, never delivered.</summary>
+    public bool IsSample { get; init; }
 
     public AlertSeverity SeverityValue => AlertSeverities.Parse(Severity);
 
@@ -81,7 +83,7 @@ public sealed class AlertRepository(IDbConnectionFactory connections)
     private const string SelectAlertColumns = """
         SELECT a.id AS Id, a.registry AS Registry, a.package_id AS PackageId, a.package AS Package, a.key AS Key, a.kind AS Kind,
                a.severity AS Severity, a.title AS Title, a.message AS Message, a.created_at AS CreatedAt, a.idempotency_key AS IdempotencyKey,
-               a.dispatch_state AS DispatchState, a.acknowledged_by AS AcknowledgedBy, a.acknowledged_at AS AcknowledgedAt,
+               a.dispatch_state AS DispatchState, a.acknowledged_by AS AcknowledgedBy, a.acknowledged_at AS AcknowledgedAt, a.is_sample AS IsSample,
                (SELECT COUNT(*) FROM alert_deliveries d WHERE d.alert_id = a.id AND d.state = 'sent') AS DeliveriesSent,
                (SELECT COUNT(*) FROM alert_deliveries d WHERE d.alert_id = a.id AND d.state = 'failed') AS DeliveriesFailed,
                (SELECT COUNT(*) FROM alert_deliveries d WHERE d.alert_id = a.id AND d.state = 'pending') AS DeliveriesPending,
@@ -147,6 +149,26 @@ public sealed class AlertRepository(IDbConnectionFactory connections)
             Now = now,
             Historic = a.Historic ? 1 : 0,
         }), tx, cancellationToken: ct));
+    }
+
+    // Sample alerts are closed for delivery from the start ('done' with no delivery rows): the dispatcher only plans
+    // 'pending' alerts, so no channel ever receives one.
+    private const string InsertSampleAlert = """
+        INSERT INTO alerts (registry, package_id, package, key, kind, severity, title, message, created_at, idempotency_key, dispatch_state, is_sample)
+        VALUES (@Registry, @PackageId, @Package, @Key, @Kind, @Severity, @Title, @Message, @Now, lower(hex(randomblob(16))), 'done', 1)
+        ON CONFLICT (registry, package, key, kind) DO NOTHING
+        """;
+
+    /// <summary>Records alerts the sample workspace's histories raise: listed on the Alerts page as samples, never delivered.</summary>
+    public async Task<int> InsertSampleAsync(PackageId package, long packageId, IReadOnlyList<AlertCandidate> alerts, DateTimeOffset now, CancellationToken ct)
+    {
+        if (alerts.Count == 0) return 0;
+        await using var connection = await connections.OpenAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(InsertSampleAlert, alerts.Select(a => new
+        {
+            Registry = package.Registry.Code(), PackageId = packageId, Package = package.Name, a.Key, a.Kind, Severity = a.Severity.Code(),
+            a.Title, a.Message, Now = DbTime.ToText(now),
+        }), cancellationToken: ct));
     }
 
     /// <summary>Inserts alerts in their own transaction (the digest, which no evidence write carries).</summary>

@@ -245,6 +245,19 @@ public sealed class EvidenceRepository(IDbConnectionFactory connections)
         };
     }
 
+    private const string UpsertNotPublished = """
+        INSERT INTO package_evidence (package_id, status, checked_at, error, consecutive_failures)
+        VALUES (@PackageId, 'not-published', @Now, NULL, 0)
+        ON CONFLICT (package_id) DO UPDATE SET status = 'not-published', checked_at = excluded.checked_at, error = NULL, consecutive_failures = 0
+        """;
+
+    /// <summary>The registry has never had the package (never found, now 404): status not-published, no error.</summary>
+    public async Task SaveNotPublishedAsync(long packageId, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(UpsertNotPublished, new { PackageId = packageId, Now = DbTime.ToText(now) }, cancellationToken: ct));
+    }
+
     /// <summary>A failed fetch: only the check columns change; stored versions, findings and validators are kept.</summary>
     public async Task SaveFailureAsync(long packageId, string error, DateTimeOffset now, CancellationToken ct, PackageId? package = null, AlertCandidate? alert = null)
     {

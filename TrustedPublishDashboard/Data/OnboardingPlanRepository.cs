@@ -118,7 +118,7 @@ public sealed class OnboardingPlanRepository(IDbConnectionFactory connections)
 
     private const string InsertMembers = """
         INSERT INTO onboarding_plan_packages (plan_id, package_id, added_at, source)
-        SELECT @PlanId, p.id, @Now, @Source FROM packages p WHERE p.id IN (SELECT value FROM json_each(@Ids))
+        SELECT @PlanId, p.id, @Now, @Source FROM packages p WHERE p.id IN (SELECT value FROM json_each(@Ids)) AND p.is_sample = 0
         ON CONFLICT (plan_id, package_id) DO NOTHING
         """;
 
@@ -216,6 +216,7 @@ public sealed class OnboardingPlanRepository(IDbConnectionFactory connections)
         """;
 
     /// <summary>Adds packages to the named plan (created if new); returns the plan and how many were new to it.</summary>
+    /// <remarks>Sample packages are never added: they have no registry to onboard to.</remarks>
     public async Task<(long PlanId, int Added)> AddAsync(string planName, IReadOnlyCollection<long> packageIds, CancellationToken ct, string source = "grid")
     {
         var name = string.IsNullOrWhiteSpace(planName) ? DefaultPlanName : planName.Trim();

@@ -277,7 +277,7 @@ public sealed class NpmAuditScenarioTests(NpmScenarioFixture fixture) : IClassFi
 
     [Theory]
     [InlineData(new[] { "--format", "xml", "npm:x" }, "--format must be json or table")]
-    [InlineData(new[] { "npm:Bad Name" }, "lowercase")]
+    [InlineData(new[] { "npm:Bad Name" }, "a space")]
     [InlineData(new[] { "pypi:django" }, "npm packages only")]
     [InlineData(new[] { "--concurrency", "0", "npm:x" }, "--concurrency")]
     [InlineData(new[] { "--bogus", "npm:x" }, "unknown option")]

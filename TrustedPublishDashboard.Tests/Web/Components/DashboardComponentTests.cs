@@ -20,7 +20,7 @@ public sealed class DashboardComponentTests : MudComponentTest
     {
         var compliance = new ComplianceRepository(connections);
         var service = new DashboardService(compliance, new AlertRepository(connections),
-            new SampleWorkspace(new PackageRepository(connections), new EvidenceRepository(connections), compliance), TimeProvider.System);
+            new SampleWorkspace(new PackageRepository(connections), new EvidenceRepository(connections), compliance, new AlertRepository(connections)), TimeProvider.System);
         Services.AddSingleton(service);
         Services.AddSingleton<IHttpContextAccessor, HttpContextAccessor>();
         Services.AddScoped<CurrentUser>();

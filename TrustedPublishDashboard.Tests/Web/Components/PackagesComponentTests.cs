@@ -75,7 +75,7 @@ public sealed class PackagesComponentTests : MudComponentTest, IAsyncLifetime
     {
         var cut = RenderDetail("npm", "Bad Name");
 
-        cut.WaitForAssertion(() => Assert.Contains("lowercase", cut.Find("[data-testid=detail-error]").TextContent));
+        cut.WaitForAssertion(() => Assert.Contains("a space", cut.Find("[data-testid=detail-error]").TextContent));
         Assert.Contains("data-testid=\"detail-error\"", cut.Markup);
     }
 
