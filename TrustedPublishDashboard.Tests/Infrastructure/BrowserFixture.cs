@@ -116,12 +116,6 @@ public sealed class BrowserFixture : IAsyncLifetime
         if (App is not null) await App.DisposeAsync();
         if (Registry is not null) await Registry.DisposeAsync();
     }
-}
-
-[CollectionDefinition(Name)]
-public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
-{
-    public const string Name = "browser";
 
     /// <summary>"Remove sample data", then the confirmation: it says what goes (the sample alerts too) before anything does.</summary>
     public static async Task ConfirmSampleRemovalAsync(IPage page)
@@ -132,4 +126,10 @@ public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
         await Assertions.Expect(dialog).ToContainTextAsync("Your own packages, plans and alerts are not changed.");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Remove sample data" }).ClickAsync();
     }
+}
+
+[CollectionDefinition(Name)]
+public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
+{
+    public const string Name = "browser";
 }

@@ -125,7 +125,17 @@ public sealed class AlertRepository(IDbConnectionFactory connections)
 
     private const string CountFiltered = "SELECT COUNT(*) FROM alerts a " + FilterAlerts;
 
-    private const string SelectFilteredPage = SelectAlertColumns + " " + FilterAlerts + " ORDER BY a.id DESC LIMIT @Take OFFSET @Offset";
+    // Newest first; alerts raised at the same moment (one poll's transaction shares its time) most severe first.
+    private static readonly string SeverityRank =
+        "CASE a.severity " + string.Join(" ", AlertSeverities.All.Select(s => $"WHEN '{s.Code()}' THEN {(int)s}")) + " ELSE 0 END";
+
+    private static readonly string SelectFilteredPage = SelectAlertColumns + " " + FilterAlerts +
+        $" ORDER BY a.created_at DESC, {SeverityRank} DESC, a.id DESC LIMIT @Take OFFSET @Offset";
+
+    private const string AcknowledgeOpenOfKind = """
+        UPDATE alerts SET acknowledged_by = @Actor, acknowledged_at = @Now
+        WHERE kind = @Kind AND acknowledged_at IS NULL AND dispatch_state NOT IN ('muted', 'historic')
+        """;
 
     private const string SelectById = SelectAlertColumns + " WHERE a.id = @Id";
 
@@ -227,6 +237,21 @@ public sealed class AlertRepository(IDbConnectionFactory connections)
         {
             Scope = scope, Registry = registry, Package = package, Kind = kind, Until = DbTime.ToText(until), Actor = actor, Now = DbTime.ToText(now),
         }, cancellationToken: ct));
+    }
+
+    /// <summary>Mutes a kind and acknowledges its open alerts, both or neither; returns how many alerts were acknowledged.</summary>
+    public async Task<int> MuteKindAndAcknowledgeAsync(string kind, DateTimeOffset until, string actor, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await connection.ExecuteScalarAsync<long>(new CommandDefinition(InsertMute, new
+        {
+            Scope = "kind", Registry = (string?)null, Package = (string?)null, Kind = kind, Until = DbTime.ToText(until), Actor = actor, Now = DbTime.ToText(now),
+        }, tx, cancellationToken: ct));
+        var acknowledged = await connection.ExecuteAsync(new CommandDefinition(AcknowledgeOpenOfKind,
+            new { Kind = kind, Actor = actor, Now = DbTime.ToText(now) }, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+        return acknowledged;
     }
 
     public async Task<bool> UnmuteAsync(long id, DateTimeOffset now, CancellationToken ct)

@@ -125,7 +125,7 @@ public sealed class PollService(
                 try
                 {
                     string? error;
-                    (outcome, error) = await PollOneAsync(client, package, onboarded.Contains(package.Id), stats, token);
+                    (outcome, error) = await PollOneAsync(client, package, onboarded.Contains(package.Id), stats, runId, token);
                     if (error is not null) Interlocked.CompareExchange(ref firstError, $"{package.PackageId}: {error}", null);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
@@ -134,7 +134,8 @@ public sealed class PollService(
                     logger.LogError(ex, "Polling {Package} failed", package.PackageId);
                     outcome = "failed";
                     Interlocked.CompareExchange(ref firstError, $"{package.PackageId}: internal error: {ex.Message}", null);
-                    await evidence.SaveFailureAsync(package.Id, "internal error: " + ex.Message, DateTimeOffset.UtcNow, CancellationToken.None);
+                    await evidence.SaveFailureAsync(package.Id, "internal error: " + ex.Message, DateTimeOffset.UtcNow, CancellationToken.None,
+                        check: new PackageCheck(runId, PackageCheck.Failed, TimeSpan.Zero));
                 }
                 switch (outcome)
                 {
@@ -177,8 +178,11 @@ public sealed class PollService(
     }
 
     /// <param name="onboarded">The package belongs to an onboarding plan: its expectation feeds the rules and the tracker follows the result.</param>
-    private async Task<(string Outcome, string? Error)> PollOneAsync(IRegistryClient client, PackageRow package, bool onboarded, FetchStats stats, CancellationToken ct)
+    /// <param name="runId">The poll run: each package's check is recorded with it, in the transaction that saves the evidence.</param>
+    private async Task<(string Outcome, string? Error)> PollOneAsync(IRegistryClient client, PackageRow package, bool onboarded, FetchStats stats, long runId, CancellationToken ct)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        PackageCheck Check(string outcome) => new(runId, outcome, System.Diagnostics.Stopwatch.GetElapsedTime(started));
         var expectation = onboarded ? await onboarding.ExpectationAsync(package.Id, ct) : null;
         var state = await evidence.LoadStateAsync(package.Id, ct);
         // With attestations still to fetch, ask for the whole document so the client sees which ones.
@@ -194,14 +198,16 @@ public sealed class PollService(
                 var history = fetched.History with { Expectation = expectation };
                 var evaluation = EvidenceRules.Evaluate(history);
                 await evidence.SaveFetchedAsync(package.Id, fetched, evaluation, now, ct,
-                    AlertRules.Evaluate(new AlertContext(package.PackageId, history.Versions, evaluation, package.AddedAt, state.Maintainers, fetched.Maintainers)));
+                    AlertRules.Evaluate(new AlertContext(package.PackageId, history.Versions, evaluation, package.AddedAt, state.Maintainers, fetched.Maintainers)),
+                    Check(PackageCheck.Updated));
                 if (onboarded) await onboarding.ObserveAsync(package.Id, history, now, ct);
                 return ("updated", null);
             case RegistryFetch.NotModified:
                 var stored = await evidence.LoadHistoryAsync(package.PackageId, package.Id, ct) with { Expectation = expectation };
                 var storedEvaluation = EvidenceRules.Evaluate(stored);
                 await evidence.SaveUnchangedAsync(package.Id, stored, storedEvaluation, state.ETag, state.LastModified, now, ct,
-                    AlertRules.Evaluate(new AlertContext(package.PackageId, stored.Versions, storedEvaluation, package.AddedAt)));
+                    AlertRules.Evaluate(new AlertContext(package.PackageId, stored.Versions, storedEvaluation, package.AddedAt)),
+                    Check(PackageCheck.Unchanged));
                 if (onboarded) await onboarding.ObserveAsync(package.Id, stored, now, ct);
                 return ("unchanged", null);
             case RegistryFetch.Failed failure:
@@ -212,14 +218,15 @@ public sealed class PollService(
                 if (failure.Kind == FetchFailure.NotFound && state.SucceededAt is null)
                 {
                     // Never found: not published yet (e.g. waiting for its bootstrap), its own status, not an error.
-                    await evidence.SaveNotPublishedAsync(package.Id, now, ct);
+                    await evidence.SaveNotPublishedAsync(package.Id, now, ct, Check(PackageCheck.NotPublished));
                     if (onboarded) await onboarding.ObserveMissingAsync(package.Id, now, ct);
                     return ("not-published", null);
                 }
                 var quiet = failure.Kind is FetchFailure.Network or FetchFailure.Configuration;
                 var packageAlert = quiet ? null
                     : AlertRules.PollingFailing(package.PackageId, state.ConsecutiveFailures + 1, state.SucceededAt, FailureThreshold, failure.Error);
-                await evidence.SaveFailureAsync(package.Id, failure.Error, now, ct, package.PackageId, packageAlert);
+                await evidence.SaveFailureAsync(package.Id, failure.Error, now, ct, package.PackageId, packageAlert,
+                    Check(failure.Kind == FetchFailure.NotFound ? PackageCheck.NotFound : PackageCheck.Failed));
                 if (onboarded && failure.Kind == FetchFailure.NotFound) await onboarding.ObserveMissingAsync(package.Id, now, ct);
                 else if (onboarded) await onboarding.ObserveErrorAsync(package.Id, failure.Error, now, ct);
                 return (failure.Kind is FetchFailure.Network or FetchFailure.Configuration ? "unreachable" : "failed", failure.Error);
