@@ -25,7 +25,7 @@ public sealed class TrustComparerTests
         Assert.Empty(result.FixCommands);
         Assert.All(result.Fields, f => Assert.True(f.Matches, f.Field));
         Assert.Equal(["provider", "repository", "workflow-file", "environment", "publish-permission"], result.Fields.Select(f => f.Field));
-        Assert.Equal("@octo/widget-a: the trusted publisher matches the plan.", result.Summary);
+        Assert.Equal("configured as planned (github, Octo-Org/Widgets, release.yml, environment prod).", result.Summary);
     }
 
     public static TheoryData<string, TrustConfiguration, string?, string?> OneFieldDiffers() => new()
@@ -49,7 +49,7 @@ public sealed class TrustComparerTests
         var wrong = Assert.Single(result.Fields, f => !f.Matches);
         Assert.Equal(new FieldComparison(field, expected, reported, false), wrong);
         Assert.Equal([Revoke, Configure], result.FixCommands);
-        Assert.StartsWith($"@octo/widget-a: the trusted publisher differs from the plan in {field}.", result.Summary);
+        Assert.StartsWith($"configured differently from the plan in {field}.", result.Summary);
     }
 
     [Fact]
@@ -110,7 +110,7 @@ public sealed class TrustComparerTests
         Assert.False(result.Matches);
         Assert.Equal([Configure], result.FixCommands);
         Assert.All(result.Fields, f => Assert.Equal((false, (string?)null), (f.Matches, f.Actual)));
-        Assert.Equal("@octo/widget-a has no trusted publisher: npm refuses OIDC publishes for it until one is configured.", result.Summary);
+        Assert.Equal("not configured: npm refuses OIDC publishes until a trusted publisher is configured.", result.Summary);
     }
 
     [Fact]
@@ -130,7 +130,7 @@ public sealed class TrustComparerTests
 
         Assert.True(result.Matches);
         Assert.Empty(result.FixCommands);
-        Assert.Contains("1 more configuration exists for @octo/widget-a (id old-1)", result.Summary);
+        Assert.Contains("1 more configuration exists (id old-1)", result.Summary);
     }
 
     [Fact]
