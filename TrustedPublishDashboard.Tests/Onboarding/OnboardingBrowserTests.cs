@@ -129,7 +129,7 @@ public sealed class OnboardingBrowserTests(BrowserFixture fixture)
 
         // After running the "require OIDC only" script for all: one confirmation for the rest of the plan.
         await page.GetByTestId("bulk-confirm").ClickAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Confirm", Exact = true }).ClickAsync();
+        await page.GetByTestId("bulk-confirm-ok").ClickAsync();
         await Expect(page.GetByTestId("bulk-result")).ToHaveTextAsync("OIDC-only confirmed for 3 package(s).");
         await Expect(page.Locator("[data-testid=step][data-step=oidc-only][data-state=confirmed]")).ToHaveCountAsync(4);
 

@@ -192,4 +192,28 @@ public sealed class TrustComparerTests
         Assert.Equal(["npm trust revoke 'widget-b' --id b-1", "npm trust github 'widget-b' --file release.yml --repo Octo-Org/Widgets --env prod --allow-publish -y"], b.FixCommands);
         Assert.NotNull(ScriptGenerator.CollectTrustLists(["@octo/widget-a", "widget-b"]));
     }
+
+    /// <summary>
+    /// Truth table over npm's flattened output: only whether createPackage is present counts (createStagedPackage is on every
+    /// one). No permissions field at all is publish-capable: configurations made before permissions existed lack it, and
+    /// those could publish (stage-only became the default only later, REGISTRY-FACTS.md).
+    /// </summary>
+    [Theory]
+    [InlineData("""["createPackage","createStagedPackage"]""", true, null)]
+    [InlineData("""["createPackage"]""", true, null)]
+    [InlineData("""["createStagedPackage"]""", false, "stage-only: add --allow-publish")]
+    [InlineData(null, true, "npm did not report publish-permission")]
+    public void Compare_FlattenedNpmOutput_OnlyCreatePackageDecidesPublishRights(string? permissions, bool matches, string? said)
+    {
+        var json = """{"id":"c1","type":"github","file":"release.yml","repository":"Octo-Org/Widgets","environment":"prod" """ +
+            (permissions is null ? "}" : $",\"permissions\":{permissions}}}");
+        var parsed = TrustListParser.Parse(json, Pkg);
+
+        var result = TrustComparer.Compare(Pkg, GitHub("prod"), parsed.ByPackage[Pkg]);
+
+        Assert.Equal(matches, result.Matches);
+        Assert.Equal(matches, result.Fields.Single(f => f.Field == TrustFields.PublishPermission).Matches);
+        if (said is not null) Assert.Contains(said, result.Summary);
+        Assert.DoesNotContain(Pkg, result.Summary);
+    }
 }
