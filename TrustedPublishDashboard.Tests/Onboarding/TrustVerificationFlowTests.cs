@@ -131,7 +131,7 @@ public sealed class TrustVerificationFlowTests : IAsyncLifetime
         var elsewhere = await Service.VerifyProbeReportAsync(Alice, planId, Report("""{"package":"tp-reg","status":201}""", registry: "https://registry.example/"), default);
         var broken = await Service.VerifyProbeReportAsync(Alice, planId, Report("""{"package":"tp-reg","status":"201"}"""), default);
 
-        Assert.Contains("says nothing about this registry", elsewhere.Problem);
+        Assert.Contains("say nothing about this registry", elsewhere.Problem);
         Assert.Contains("not an HTTP status", broken.Problem);
         Assert.Equal(StepState.Pending, (await RowAsync(planId, "tp-reg")).State(OnboardingStep.TrustConfigured));
     }

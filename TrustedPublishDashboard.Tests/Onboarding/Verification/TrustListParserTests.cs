@@ -198,7 +198,7 @@ public sealed class TrustListParserTests
     [Fact]
     public void Parse_CompleteLineThenTruncatedLine_KeepsTheCompleteOne()
     {
-        var result = TrustListParser.Parse("{\"package\":\"a\",\"trust\":[]}\n{\"package\":\"b\",\"trust\":[{\"id\":");
+        var result = TrustListParser.Parse($"{{\"package\":\"a\",\"trust\":[{GitHubItem}]}}\n{{\"package\":\"b\",\"trust\":[{{\"id\":");
         Assert.Equal(["a"], result.ByPackage.Keys);
         Assert.StartsWith("Line 2: the JSON ends before it is complete", Assert.Single(result.Problems));
     }

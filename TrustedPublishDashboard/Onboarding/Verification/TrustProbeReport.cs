@@ -114,7 +114,7 @@ public static partial class TrustProbeReportParser
         if (schema != Schema)
             return TrustProbeParseResult.Fail(schema is null
                 ? $"{NotAReport}: it has no \"schema\": \"{Schema}\". Nothing was changed."
-                : $"{NotAReport} this dashboard reads: its schema is \"{Cut(schema, 80)}\", expected \"{Schema}\". Nothing was changed.");
+                : $"{NotAReport} this dashboard reads: its schema is \"{Cut(schema, 80)}\", and this dashboard reads \"{Schema}\". Nothing was changed.");
 
         string? Text(string name, bool required, out string? problem)
         {
