@@ -456,7 +456,9 @@ public sealed class OnboardingService(
 
         var when = report.RanAt is { } ranAt ? $" of {ranAt:yyyy-MM-dd HH:mm} UTC" : "";
         var run = report.RunUrl is { } url ? $" ({url})" : "";
-        var at = report.RanAt ?? DateTimeOffset.UtcNow;
+        // The run's time dates the proof (and the 2-day expiry), but never later than now: a clock ahead would hide the warning.
+        var now = DateTimeOffset.UtcNow;
+        var at = report.RanAt is { } ran && ran <= now ? ran : now;
         var outcomes = new List<ProbeOutcome>();
         foreach (var result in inPlan.OrderBy(r => r.Package, StringComparer.Ordinal))
         {
