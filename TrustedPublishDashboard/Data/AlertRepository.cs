@@ -182,12 +182,13 @@ public sealed class AlertRepository(IDbConnectionFactory connections)
     }
 
     /// <summary>Inserts alerts in their own transaction (the digest, which no evidence write carries).</summary>
-    public async Task<int> InsertAsync(string registry, string package, IReadOnlyList<AlertCandidate> alerts, DateTimeOffset now, CancellationToken ct)
+    public async Task<int> InsertAsync(string registry, string package, IReadOnlyList<AlertCandidate> alerts, DateTimeOffset now, CancellationToken ct,
+        long? packageId = null)
     {
         await using var connection = await connections.OpenAsync(ct);
         return await connection.ExecuteAsync(new CommandDefinition(InsertAlert, alerts.Select(a => new
         {
-            Registry = registry, PackageId = (long?)null, Package = package, a.Key, a.Kind, Severity = a.Severity.Code(), a.Title, a.Message,
+            Registry = registry, PackageId = packageId, Package = package, a.Key, a.Kind, Severity = a.Severity.Code(), a.Title, a.Message,
             Now = DbTime.ToText(now), Historic = a.Historic ? 1 : 0,
         }), cancellationToken: ct));
     }

@@ -76,6 +76,16 @@ public sealed record TrustCheckRow
     public string ResultJson { get; init; } = "";
 }
 
+/// <summary>A trust configuration done (verified or confirmed) whose package has not yet seen a trusted publish.</summary>
+public sealed record UnusedTrustRow
+{
+    public long PackageId { get; init; }
+    public string Registry { get; init; } = "";
+    public string Name { get; init; } = "";
+    public string PlanName { get; init; } = "";
+    public string ConfiguredAt { get; init; } = "";
+}
+
 /// <summary>What a package's manifest says, for adding it to a plan.</summary>
 public sealed record PlanMemberInput(long PackageId, string Source, string? ManifestVersion = null, string? RepositoryUrl = null,
     string? RepositoryDirectory = null, string? WorkspacePath = null);
@@ -213,6 +223,18 @@ public sealed class OnboardingPlanRepository(IDbConnectionFactory connections)
                    AND s.step = 'trust-configured' AND s.state IN ('verified', 'confirmed')) AS TrustedSince
         FROM onboarding_plan_packages pp JOIN onboarding_plans pl ON pl.id = pp.plan_id
         WHERE pp.package_id = @PackageId ORDER BY pl.id
+        """;
+
+    // npm may expire a trust configuration that sees no trusted publish within 2 days: those still waiting for one.
+    private const string SelectUnusedTrust = """
+        SELECT p.id AS PackageId, p.registry AS Registry, p.name AS Name, pl.name AS PlanName, s.updated_at AS ConfiguredAt
+        FROM onboarding_steps s
+        JOIN onboarding_plans pl ON pl.id = s.plan_id
+        JOIN packages p ON p.id = s.package_id
+        WHERE s.step = 'trust-configured' AND s.state IN ('verified', 'confirmed')
+          AND NOT EXISTS (SELECT 1 FROM onboarding_steps f WHERE f.plan_id = s.plan_id AND f.package_id = s.package_id
+                            AND f.step = 'first-oidc-publish' AND f.state = 'verified')
+        ORDER BY p.name, pl.id
         """;
 
     /// <summary>Adds packages to the named plan (created if new); returns the plan and how many were new to it.</summary>
@@ -377,5 +399,11 @@ public sealed class OnboardingPlanRepository(IDbConnectionFactory connections)
     {
         await using var connection = await connections.OpenAsync(ct);
         return (await connection.QueryAsync<PackagePlanRow>(new CommandDefinition(SelectPackagePlans, new { PackageId = packageId }, cancellationToken: ct))).AsList();
+    }
+
+    public async Task<IReadOnlyList<UnusedTrustRow>> UnusedTrustAsync(CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        return (await connection.QueryAsync<UnusedTrustRow>(new CommandDefinition(SelectUnusedTrust, cancellationToken: ct))).AsList();
     }
 }

@@ -164,6 +164,7 @@ public sealed class PollService(
         }
         await compliance.RecordSnapshotAsync(DateTimeOffset.UtcNow, ct);
         if (packageIds is null && targets.Count > 0 && unreachable == targets.Count) await RaiseRegistryFailingAsync(registry, ct);
+        await RaiseExpiringTrustAsync(registry, ct);
         var summary = new PollSummary(runId, targets.Count, ok, failed, unchanged, stats.Requests, stats.Bytes, stats.NotModified, DateTimeOffset.UtcNow - started,
             notPublished, firstError);
         logger.LogInformation("Poll of {Registry}: {Summary}", registry.DisplayName(), summary);
@@ -175,6 +176,16 @@ public sealed class PollService(
         var (count, first, error) = await runs.FailedStreakAsync(registry.Code(), ct);
         if (first is { } firstRun && AlertRules.RegistryPollingFailing(registry, count, firstRun, FailureThreshold, error) is { } alert)
             await alerts.InsertAsync(registry.Code(), "", [alert], DateTimeOffset.UtcNow, ct);
+    }
+
+    /// <summary>Unused trust configurations npm may expire tomorrow: the alert's key makes each one a single warning.</summary>
+    private async Task RaiseExpiringTrustAsync(Registry registry, CancellationToken ct)
+    {
+        var now = DateTimeOffset.UtcNow;
+        foreach (var (row, alert) in await onboarding.ExpiringTrustAsync(now, ct))
+        {
+            if (row.Registry == registry.Code()) await alerts.InsertAsync(row.Registry, row.Name, [alert], now, ct, row.PackageId);
+        }
     }
 
     /// <param name="onboarded">The package belongs to an onboarding plan: its expectation feeds the rules and the tracker follows the result.</param>
