@@ -34,6 +34,8 @@ public sealed class PollService(
     ComplianceRepository compliance,
     AlertRepository alerts,
     Onboarding.OnboardingVerifier onboarding,
+    Packages.FindingTriageService triage,
+    FindingAcceptanceRepository acceptances,
     IConfiguration configuration,
     ILogger<PollService> logger)
 {
@@ -72,6 +74,8 @@ public sealed class PollService(
         var client = clients.FirstOrDefault(c => c.Registry == registry)
             ?? throw new InvalidOperationException($"No registry client is registered for {registry.DisplayName()}.");
         var targets = await packages.ListByRegistryAsync(registry, packageIds, ct);
+        // Acceptances that expired end at every poll, also for packages this poll does not fetch.
+        await triage.ExpireDueAsync(DateTimeOffset.UtcNow, ct);
         var onboarded = await onboarding.TrackedAsync(ct);
         var started = DateTimeOffset.UtcNow;
         var runId = await runs.StartAsync(registry.Code(), trigger, targets.Count, started, ct);
@@ -138,6 +142,7 @@ public sealed class PollService(
     {
         var expectation = onboarded ? await onboarding.ExpectationAsync(package.Id, ct) : null;
         var state = await evidence.LoadStateAsync(package.Id, ct);
+        var accepted = await acceptances.ActiveAsync(package.Id, ct);
         // With attestations still to fetch, ask for the whole document so the client sees which ones.
         var conditional = state.PendingAttestations == 0;
         var context = new FetchContext(conditional ? state.ETag : null, conditional ? state.LastModified : null, state.KnownAttestations, stats);
@@ -149,14 +154,14 @@ public sealed class PollService(
                 // The versions stay pending and are fetched again next poll; the log says why, once per poll.
                 foreach (var problem in fetched.AttestationProblems) logger.LogWarning("Polling {Package}: {Problem}", package.PackageId, problem);
                 var history = fetched.History with { Expectation = expectation };
-                var evaluation = EvidenceRules.Evaluate(history);
+                var evaluation = EvidenceRules.Evaluate(history, accepted, now);
                 await evidence.SaveFetchedAsync(package.Id, fetched, evaluation, now, ct,
                     AlertRules.Evaluate(new AlertContext(package.PackageId, history.Versions, evaluation, package.AddedAt, state.Maintainers, fetched.Maintainers)));
                 if (onboarded) await onboarding.ObserveAsync(package.Id, history, now, ct);
                 return "updated";
             case RegistryFetch.NotModified:
                 var stored = await evidence.LoadHistoryAsync(package.PackageId, package.Id, ct) with { Expectation = expectation };
-                var storedEvaluation = EvidenceRules.Evaluate(stored);
+                var storedEvaluation = EvidenceRules.Evaluate(stored, accepted, now);
                 await evidence.SaveUnchangedAsync(package.Id, stored, storedEvaluation, state.ETag, state.LastModified, now, ct,
                     AlertRules.Evaluate(new AlertContext(package.PackageId, stored.Versions, storedEvaluation, package.AddedAt)));
                 if (onboarded) await onboarding.ObserveAsync(package.Id, stored, now, ct);
