@@ -27,9 +27,8 @@ public static class FindingHistory
             if (a.EndedAt is not null)
                 events.Add(new(a.EndReason == Expired ? Expired : Reopened, a.EndedAt, a.EndedBy, null));
         }
-        // A finding raised again after being gone keeps its first acceptance rows: order the events by time.
-        var ordered = events.OrderBy(e => e.At, StringComparer.Ordinal).ToList();
+        // In the order things happened to the finding (each acceptance followed by its end), not sorted by timestamp.
         var active = mine.LastOrDefault(a => a.IsActive);
-        return view with { State = active is null ? FindingState.Open : FindingState.Accepted, Acceptance = active, History = ordered };
+        return view with { State = active is null ? FindingState.Open : FindingState.Accepted, Acceptance = active, History = events };
     }
 }
