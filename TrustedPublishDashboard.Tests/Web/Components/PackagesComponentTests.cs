@@ -261,7 +261,7 @@ public sealed class PackagesComponentTests : MudComponentTest, IAsyncLifetime
 
         cut.WaitForAssertion(() => Assert.Equal("accepted", cut.Find("[data-testid=finding]").GetAttribute("data-state")));
         Assert.Contains("Accepted by admin", cut.Find("[data-testid=finding-acceptance]").TextContent);
-        Assert.Contains("the token publish was a mirror's artefact", cut.Find("[data-testid=finding-acceptance]").TextContent);
+        Assert.Contains("as false positive: the token publish was a mirror's artefact", cut.Find("[data-testid=finding-acceptance]").TextContent);
         Assert.Equal(["raised", "accepted"], cut.FindAll("[data-testid=finding-event]").Select(e => e.GetAttribute("data-what")));
         Assert.Equal("compliant", cut.Find("[data-testid=status-badge]").GetAttribute("data-status"));
         Assert.Equal("1 accepted", cut.Find("[data-testid=accepted-marker]").TextContent.Trim());
