@@ -184,8 +184,8 @@ public sealed class PollServiceTests : IAsyncLifetime
         Assert.Equal([("unchanged", "manual"), ("updated", "schedule")], mine.Select(c => (c.Outcome, c.Trigger!)));
         Assert.Equal(first.RunId, mine[1].PollRunId);
         var theirs = Assert.Single(await checks.ListChecksAsync(missing, 10, default));
-        Assert.Equal(("not-found", "schedule"), (theirs.Outcome, theirs.Trigger));
-        Assert.NotNull(theirs.Error);
+        Assert.Equal((PackageCheck.NotPublished, "schedule"), (theirs.Outcome, theirs.Trigger));
+        Assert.Null(theirs.Error);
 
         // Bounded: a package keeps its newest ChecksKept checks, however many polls ran.
         for (var i = 0; i < EvidenceRepository.ChecksKept + 3; i++) await Get<PollService>().RecheckAsync([id], null, default);
