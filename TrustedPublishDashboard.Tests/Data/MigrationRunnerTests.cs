@@ -85,11 +85,15 @@ public sealed class MigrationRunnerTests
     }
 
     [Fact]
-    public void Validate_GapInNumbering_IsRejected()
+    public void Validate_DuplicateNumber_IsRejected()
     {
-        var ex = Assert.Throws<InvalidOperationException>(() => MigrationRunner.Validate([new Migration(1, "a", ""), new Migration(3, "c", "")]));
-        Assert.Contains("without gaps", ex.Message);
+        var ex = Assert.Throws<InvalidOperationException>(() => MigrationRunner.Validate([new Migration(1, "a", ""), new Migration(1, "b", "")]));
+        Assert.Contains("without duplicates", ex.Message);
     }
+
+    [Fact]
+    public void Validate_GapInNumbering_IsAllowedForParallelBranches() =>
+        Assert.Equal([1, 3], MigrationRunner.Validate([new Migration(3, "c", ""), new Migration(1, "a", "")]).Select(m => m.Version));
 
     [Fact]
     public async Task ApplyAsync_TurnsOnWalAndConnectionsEnforceForeignKeys()

@@ -41,7 +41,7 @@ public sealed partial class MigrationRunner(IDbConnectionFactory connections, IR
     [GeneratedRegex(@"^(?<version>\d{4})_(?<name>[a-z0-9_]+)\.sql$")]
     private static partial Regex FileName();
 
-    /// <summary>The scripts compiled into this assembly, validated: numbered 1..N without gaps or duplicates.</summary>
+    /// <summary>The scripts compiled into this assembly, validated: numbered from 1 without duplicates.</summary>
     public static IReadOnlyList<Migration> LoadEmbedded(Assembly? assembly = null)
     {
         assembly ??= typeof(MigrationRunner).Assembly;
@@ -58,13 +58,17 @@ public sealed partial class MigrationRunner(IDbConnectionFactory connections, IR
         return Validate(list);
     }
 
+    /// <summary>
+    /// Ascending, positive, no duplicates. Gaps are allowed: migration numbers are handed out to parallel branches before
+    /// they merge, so a branch may hold 0011 before 0009 and 0010 arrive; every number not yet applied is applied, in order.
+    /// </summary>
     public static IReadOnlyList<Migration> Validate(IEnumerable<Migration> migrations)
     {
         var ordered = migrations.OrderBy(m => m.Version).ToList();
         for (var i = 0; i < ordered.Count; i++)
         {
-            if (ordered[i].Version != i + 1)
-                throw new InvalidOperationException($"Migrations must be numbered 1..N without gaps or duplicates; found {ordered[i].Version} at position {i + 1}.");
+            if (ordered[i].Version < 1 || (i > 0 && ordered[i].Version == ordered[i - 1].Version))
+                throw new InvalidOperationException($"Migrations must be numbered from 1 without duplicates; found {ordered[i].Version} twice or out of range.");
         }
         return ordered;
     }
@@ -93,7 +97,8 @@ public sealed partial class MigrationRunner(IDbConnectionFactory connections, IR
         }
 
         var done = new List<Migration>();
-        foreach (var migration in migrations.Where(m => m.Version > current))
+        var appliedVersions = applied.Select(a => (int)a.Version).ToHashSet();
+        foreach (var migration in migrations.Where(m => !appliedVersions.Contains(m.Version)))
         {
             await using var tx = await connection.BeginTransactionAsync(ct);
             // Re-check inside the write lock: another process may have applied it since we read the history.
@@ -119,7 +124,7 @@ public sealed partial class MigrationRunner(IDbConnectionFactory connections, IR
             logger.LogInformation("Applied migration {Version:D4}_{Name}", migration.Version, migration.Name);
             done.Add(migration);
         }
-        return new MigrationResult(current, done.Count == 0 ? current : done[^1].Version, done);
+        return new MigrationResult(current, done.Count == 0 ? current : Math.Max(current, done[^1].Version), done);
     }
 
     private sealed record AppliedMigration

@@ -185,6 +185,10 @@ public sealed class OnboardingService(
         if (discovery.Packages.Count == 0)
             return new PlanImportReport(0, 0, [], skipped, notes, $"{fileName} has no publishable package.json.");
 
+        var setup = PublishSetupDetection.Detect(snapshot);
+        notes.Add($"Package manager: {setup.Manager.DisplayName()} (from {setup.ManagerSource})" +
+            (setup.Tool == ReleaseTool.None ? "." : $"; releases with {setup.Tool.DisplayName()}.") +
+            (setup.LockFile is null ? " There is no lock file: the generated workflow cannot use a frozen install; commit one." : ""));
         var ids = discovery.Packages.Select(p => new PackageId(Registry.Npm, p.Name)).ToList();
         await packages.AddAsync(ids, null, ct);
         var inputs = new List<PlanMemberInput>();
@@ -192,7 +196,8 @@ public sealed class OnboardingService(
         {
             var row = await packages.FindAsync(new PackageId(Registry.Npm, p.Name), ct);
             if (row is null) continue;
-            inputs.Add(new PlanMemberInput(row.Id, "archive:" + Truncate(fileName, 200), p.Version, p.RepositoryUrl, p.RepositoryDirectory, p.Path));
+            inputs.Add(new PlanMemberInput(row.Id, "archive:" + Truncate(fileName, 200), p.Version, p.RepositoryUrl, p.RepositoryDirectory, p.Path,
+                PublishSetupDetection.ForPackage(setup, p.BuildScripts ?? [], p.PublishedPaths ?? [])));
         }
         return await FinishImportAsync(planId, inputs, discovery.Packages.Select(p => p.Name).ToList(), skipped, notes, progress, ct);
     }

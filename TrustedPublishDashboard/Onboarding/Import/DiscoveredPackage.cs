@@ -14,7 +14,9 @@ public sealed record DiscoveredPackage(
     string? PublishConfigRegistry,
     string? PublishConfigAccess,
     string? PublishConfigTag,
-    string? PublishConfigProvenance = null)
+    string? PublishConfigProvenance = null,
+    IReadOnlyList<string>? BuildScripts = null,
+    IReadOnlyList<string>? PublishedPaths = null)
 {
     public PlannedPackage ToPlanned() => new(Name, Version, RepositoryUrl, RepositoryDirectory, WorkspacePath: Path);
 }

@@ -206,7 +206,8 @@ public static class WorkspaceDiscovery
             }
             seen[manifest.Name!] = path;
             packages.Add(new DiscoveredPackage(path, manifest.Name!, manifest.Version, manifest.RepositoryUrl, manifest.RepositoryDirectory,
-                manifest.PublishConfigRegistry, manifest.PublishConfigAccess, manifest.PublishConfigTag, manifest.PublishConfigProvenance));
+                manifest.PublishConfigRegistry, manifest.PublishConfigAccess, manifest.PublishConfigTag, manifest.PublishConfigProvenance,
+                manifest.BuildScripts, manifest.PublishedPaths));
         }
         packages.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
         return (packages, skipped);

@@ -1,0 +1,3 @@
+-- Per-manager publish workflows (#12): how the package's repository installs, builds and releases (PublishSetup as JSON,
+-- read from the imported archive); NULL for packages added by name.
+ALTER TABLE onboarding_plan_packages ADD COLUMN publish_setup_json TEXT;
