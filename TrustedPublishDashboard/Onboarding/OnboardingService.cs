@@ -413,26 +413,12 @@ public sealed class OnboardingService(
             notes.Add($"Left out of the trust script until their override is fixed (Publisher tab): {string.Join(", ", invalid.Order(StringComparer.Ordinal))}.");
         var trust = existing.Where(r => r.State(OnboardingStep.TrustConfigured) is not (StepState.Verified or StepState.Confirmed or StepState.NotNeeded)
                 && r.Publisher is not null && !invalid.Contains(r.Member.Name))
-            .Select(r => (r.Member.ToPlanned(), r.Publisher!)).ToList();
+            .Select(TrustChangeOf).ToList();
         Add(ScriptGenerator.Trust(trust));
         var oidcOnly = existing.Where(r => !r.State(OnboardingStep.OidcOnly).IsDone()).Select(r => r.Member.Name).ToList();
         Add(ScriptGenerator.RequireOidcOnly(oidcOnly));
         Add(ScriptGenerator.CollectTrustLists(view.Rows.Select(r => r.Member.Name).ToList()));
-        var names = view.Rows.Select(r => r.Member.Name).ToList();
-        switch (publisher.Provider)
-        {
-            case Provider.GitHub:
-                Add(WorkflowGenerator.GitHubActions(publisher, names));
-                break;
-            case Provider.GitLab:
-                Add(WorkflowGenerator.GitLabCi(publisher, registryUrl, names));
-                break;
-            default:
-                notes.Add($"No workflow is generated for {publisher.Provider.DisplayName()} yet: publish with `circleci run oidc get` and npm ≥ 11.11 (no provenance).");
-                break;
-        }
-        if (view.Rows.Any(r => r.Publisher is { } p && p != publisher))
-            notes.Add("Some packages override the plan's publisher: the workflow file is generated for the plan's publisher only.");
+        foreach (var artifact in Workflows(view, publisher, registryUrl, invalid, notes)) artifacts.Add(artifact);
         return (artifacts, notes);
 
         void Add(GeneratedArtifact? artifact)
@@ -441,9 +427,106 @@ public sealed class OnboardingService(
         }
     }
 
+    /// <summary>
+    /// A failed "trust configured" step is replaced, not skipped: the configuration the last comparison found (its id is in
+    /// the stored comparison's fix commands) is revoked before the plan's is created.
+    /// </summary>
+    private static TrustChange TrustChangeOf(TrackerRow row)
+    {
+        if (row.State(OnboardingStep.TrustConfigured) != StepState.Failed) return new TrustChange(row.Member.ToPlanned(), row.Publisher!);
+        var ids = row.TrustCheck is { Matches: false } check ? RevokeIds(check.ResultJson) : [];
+        var reason = row.Steps.GetValueOrDefault(OnboardingStep.TrustConfigured)?.Note;
+        if (reason is { Length: > 120 }) reason = reason[..117] + "…";
+        return new TrustChange(row.Member.ToPlanned(), row.Publisher!, ids, Replace: true, reason);
+    }
+
+    /// <summary>The configuration ids a stored comparison says to revoke (`npm trust revoke … --id &lt;id&gt;`); read loosely so a richer format still works.</summary>
+    public static IReadOnlyList<string> RevokeIds(string? comparisonJson)
+    {
+        if (string.IsNullOrWhiteSpace(comparisonJson)) return [];
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(comparisonJson);
+            if (document.RootElement.ValueKind != System.Text.Json.JsonValueKind.Object) return [];
+            var ids = new List<string>();
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                if (!property.Name.Equals("fixCommands", StringComparison.OrdinalIgnoreCase) || property.Value.ValueKind != System.Text.Json.JsonValueKind.Array) continue;
+                foreach (var command in property.Value.EnumerateArray())
+                {
+                    if (command.ValueKind == System.Text.Json.JsonValueKind.String
+                        && System.Text.RegularExpressions.Regex.Match(command.GetString()!, @"^npm trust revoke .* --id '?([A-Za-z0-9._:-]+)'?$") is { Success: true } m)
+                        ids.Add(m.Groups[1].Value);
+                }
+            }
+            return ids.Distinct(StringComparer.Ordinal).ToList();
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return [];
+        }
+    }
+
     /// <summary>A stable key for an artefact's download link.</summary>
     public static string Key(GeneratedArtifact artifact) =>
-        new string(artifact.FileName.Select(c => char.IsAsciiLetterOrDigit(c) ? char.ToLowerInvariant(c) : '-').ToArray()).Trim('-');
+        new string(((artifact.Repository is null ? "" : artifact.Repository + "-") + artifact.FileName)
+            .Select(c => char.IsAsciiLetterOrDigit(c) ? char.ToLowerInvariant(c) : '-').ToArray()).Trim('-');
+
+    /// <summary>
+    /// One CI file per distinct publisher: packages whose effective publisher (plan + override) names the same repository and
+    /// workflow file share a file, one publish and one probe job per environment; a package is never put in a file its trust
+    /// configuration does not name (npm would refuse it there). Packages of another provider get that provider's file.
+    /// </summary>
+    private static List<GeneratedArtifact> Workflows(PlanView view, PublisherPlan plan, string registryUrl, IReadOnlySet<string> invalid, List<string> notes)
+    {
+        var result = new List<GeneratedArtifact>();
+        var rows = view.Rows.Where(r => r.Publisher is not null && !invalid.Contains(r.Member.Name)).ToList();
+        var planRepository = plan.RepositorySlug;
+        bool Covers(IReadOnlyCollection<TrackerRow> group)
+        {
+            // A release tool publishes every package of the repository: only when this file owns all of them.
+            var sources = group.Select(r => r.Member.Source).ToHashSet(StringComparer.Ordinal);
+            return view.Rows.Where(r => sources.Contains(r.Member.Source)).All(group.Contains);
+        }
+        static WorkflowPackage Package(TrackerRow r) => new(r.Member.Name, r.Member.WorkspacePath, r.Member.PublishSetup);
+
+        var github = rows.Where(r => r.Publisher!.Provider == Provider.GitHub)
+            .GroupBy(r => (Owner: r.Publisher!.Owner?.Trim() ?? "", Repository: r.Publisher!.Repository?.Trim() ?? "",
+                File: string.IsNullOrWhiteSpace(r.Publisher!.WorkflowFile) ? WorkflowGenerator.DefaultWorkflowFile : r.Publisher!.WorkflowFile.Trim()));
+        foreach (var group in github.OrderBy(g => g.Key.Owner + "/" + g.Key.Repository == planRepository ? 0 : 1).ThenBy(g => g.Key.File, StringComparer.Ordinal))
+        {
+            var members = group.ToList();
+            var lanes = members.GroupBy(r => string.IsNullOrEmpty(r.Publisher!.Environment) ? null : r.Publisher!.Environment)
+                .OrderBy(l => l.Key ?? "", StringComparer.Ordinal)
+                .Select(l => new PublishLane(l.Key, l.Select(Package).ToList())).ToList();
+            var first = members[0].Publisher!;
+            var artifact = WorkflowGenerator.GitHubActions(first, lanes, Covers(members));
+            var repository = $"{group.Key.Owner}/{group.Key.Repository}";
+            result.Add(repository == planRepository ? artifact : artifact with { Repository = repository, Title = $"{artifact.Title} for {repository}" });
+            if (lanes.Count > 1)
+                notes.Add($"{group.Key.File} publishes to {lanes.Count} environments ({string.Join(", ", lanes.Select(l => l.Environment ?? "none"))}): one publish and one probe job each.");
+        }
+        var gitlab = rows.Where(r => r.Publisher!.Provider == Provider.GitLab)
+            .GroupBy(r => (Project: r.Publisher!.ProjectPath?.Trim() ?? "", File: string.IsNullOrWhiteSpace(r.Publisher!.CiFile) ? WorkflowGenerator.DefaultGitLabCiFile : r.Publisher!.CiFile.Trim(),
+                Environment: string.IsNullOrEmpty(r.Publisher!.Environment) ? null : r.Publisher!.Environment));
+        foreach (var group in gitlab)
+        {
+            var members = group.ToList();
+            var artifact = WorkflowGenerator.GitLabCi(members[0].Publisher!, registryUrl, members.Select(Package).ToList(), Covers(members));
+            result.Add(group.Key.Project == planRepository || result.All(a => a.FileName != artifact.FileName) ? artifact
+                : artifact with { Repository = group.Key.Project + (group.Key.Environment is null ? "" : "-" + group.Key.Environment), Title = $"{artifact.Title} for {group.Key.Project}" });
+        }
+        var circle = rows.Where(r => r.Publisher!.Provider == Provider.CircleCI).Select(r => r.Member.Name).ToList();
+        if (circle.Count > 0)
+            notes.Add($"No workflow is generated for CircleCI yet ({string.Join(", ", circle.Take(5))}{(circle.Count > 5 ? ", …" : "")}): publish with `circleci run oidc get` and npm ≥ 11.11 (no provenance).");
+        var unbuilt = rows.Where(r => r.Member.PublishSetup is { BuildOutput: not null, BuildScripts.Count: 0, RootBuild: false }).Select(r => r.Member.Name).ToList();
+        if (unbuilt.Count > 0)
+            notes.Add($"{string.Join(", ", unbuilt.Take(5))}{(unbuilt.Count > 5 ? ", …" : "")} publish build output (e.g. dist/) but have no build script: add one, or the tarball goes out without it.");
+        var byName = rows.Where(r => r.Member.PublishSetup is null).Select(r => r.Member.Name).ToList();
+        if (byName.Count > 1)
+            notes.Add($"{byName.Count} package(s) were added by name, so their folders and package manager are unknown: the workflow assumes npm and the repository root. Import the repository archive for exact commands.");
+        return result;
+    }
 
     private static PublisherPlan Trimmed(PublisherPlan p) => p with
     {
