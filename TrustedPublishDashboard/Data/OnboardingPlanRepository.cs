@@ -39,13 +39,18 @@ public sealed record PlanMemberRow
     public string AddedAt { get; init; } = "";
     /// <summary>How the package's repository installs, builds and releases (<see cref="Domain.PublishSetup"/>); null when added by name.</summary>
     public string? PublishSetupJson { get; init; }
+    /// <summary>The repository the registry reports for the package (npm: the packument's `repository`).</summary>
+    public string? RegistryRepositoryUrl { get; init; }
 
     public PublisherOverride? Override => OnboardingJson.Read<PublisherOverride>(OverrideJson);
 
     public PublishSetup? PublishSetup => OnboardingJson.Read<PublishSetup>(PublishSetupJson);
 
     public PlannedPackage ToPlanned() => new(Name, ManifestVersion, RepositoryUrl, RepositoryDirectory, WorkspacePath,
-        RegistryState switch { RegistryStates.Exists => true, RegistryStates.Missing => false, _ => null }, Override);
+        RegistryState switch { RegistryStates.Exists => true, RegistryStates.Missing => false, _ => null }, Override)
+    {
+        RegistryRepositoryUrl = RegistryRepositoryUrl,
+    };
 }
 
 public static class RegistryStates
@@ -165,7 +170,7 @@ public sealed class OnboardingPlanRepository(IDbConnectionFactory connections)
                pp.manifest_version AS ManifestVersion, pp.repository_url AS RepositoryUrl, pp.repository_directory AS RepositoryDirectory,
                pp.workspace_path AS WorkspacePath, pp.override_json AS OverrideJson, pp.registry_state AS RegistryState,
                pp.registry_checked_at AS RegistryCheckedAt, pp.registry_error AS RegistryError, pp.added_at AS AddedAt,
-               pp.publish_setup_json AS PublishSetupJson
+               pp.publish_setup_json AS PublishSetupJson, pp.registry_repository_url AS RegistryRepositoryUrl
         FROM onboarding_plan_packages pp JOIN packages p ON p.id = pp.package_id
         WHERE pp.plan_id = @PlanId ORDER BY p.name
         """;
@@ -208,6 +213,8 @@ public sealed class OnboardingPlanRepository(IDbConnectionFactory connections)
     private const string UpdateRegistryState = """
         UPDATE onboarding_plan_packages SET registry_state = @State, registry_error = @Error, registry_checked_at = @At WHERE package_id = @PackageId
         """;
+
+    private const string UpdateRegistryRepository = "UPDATE onboarding_plan_packages SET registry_repository_url = @Url WHERE package_id = @PackageId";
 
     private const string SelectTrackedPackageIds = "SELECT DISTINCT package_id FROM onboarding_plan_packages";
 
@@ -371,6 +378,13 @@ public sealed class OnboardingPlanRepository(IDbConnectionFactory connections)
         await using var connection = await connections.OpenAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(UpdateRegistryState,
             new { PackageId = packageId, State = state, Error = error, At = DbTime.ToText(at) }, cancellationToken: ct));
+    }
+
+    /// <summary>Records the repository the registry reports for the package, in every plan that holds it.</summary>
+    public async Task SetRegistryRepositoryAsync(long packageId, string url, CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(UpdateRegistryRepository, new { PackageId = packageId, Url = url }, cancellationToken: ct));
     }
 
     public async Task<IReadOnlySet<long>> TrackedPackageIdsAsync(CancellationToken ct)

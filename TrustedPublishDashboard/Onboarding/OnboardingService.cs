@@ -83,6 +83,31 @@ public sealed class OnboardingService(
     /// <summary>What a new plan's publisher form starts from: the file names most repositories use.</summary>
     public static PublisherPlan SuggestedPublisher { get; } = new() { WorkflowFile = "release.yml", CiFile = ".gitlab-ci.yml" };
 
+    /// <summary>
+    /// The publisher form's starting point for a plan without one: the repository the packages' package.json `repository`
+    /// fields name (the registry's for packages added by name), when they all name the same one, with a sentence saying where
+    /// it came from; otherwise <see cref="SuggestedPublisher"/> and why nothing was filled in.
+    /// </summary>
+    public static (PublisherPlan Publisher, string? Note) SuggestPublisher(PlanView view)
+    {
+        var named = view.Rows.Select(r => (r.Member.Name, Repo: RepositoryUrl.Parse(PlanValidator.RepositoryOf(r.Member.ToPlanned()).Url)))
+            .Where(x => x.Repo is not null).ToList();
+        if (named.Count == 0) return (SuggestedPublisher, null);
+        var distinct = named.Select(x => x.Repo!).DistinctBy(r => (r.Host.ToLowerInvariant(), r.Path)).ToList();
+        if (distinct.Count > 1)
+            return (SuggestedPublisher, $"The packages name {distinct.Count} different repositories ({string.Join(", ", distinct.Take(4).Select(r => $"{r.Host}/{r.Path}"))}" +
+                $"{(distinct.Count > 4 ? ", …" : "")}), so nothing was filled in: enter the publisher, then override the packages that publish from elsewhere.");
+        var repo = distinct[0];
+        var from = $"Filled in from the repository field of {named.Count} of {view.Rows.Count} package(s) ({repo.Host}/{repo.Path}); check it and save.";
+        var parts = repo.Path.Split('/');
+        return repo.Host switch
+        {
+            "github.com" when parts.Length == 2 => (SuggestedPublisher with { Provider = Provider.GitHub, Owner = parts[0], Repository = parts[1] }, from),
+            "gitlab.com" => (SuggestedPublisher with { Provider = Provider.GitLab, ProjectPath = repo.Path }, from),
+            _ => (SuggestedPublisher, $"The packages name {repo.Host}/{repo.Path}, which is not a provider npm trusts: enter the publisher by hand."),
+        };
+    }
+
     /// <summary>Why an upload is refused before a byte of it is read (its declared size is over the archive limit), or null.</summary>
     public static string? ArchiveSizeProblem(string fileName, long size) =>
         size <= ArchiveLimits.MaxArchiveBytes ? null
