@@ -54,13 +54,14 @@ public sealed class MigrationRunnerTests
     public async Task ApplyAsync_DatabaseNewerThanBuild_IsRefusedAndUnchanged()
     {
         await using var db = new TempDatabase();
-        var newer = MigrationRunner.LoadEmbedded().Append(new Migration(MigrationRunner.LoadEmbedded().Count + 1, "from_the_future", "CREATE TABLE future (id INTEGER)")).ToList();
+        var latest = MigrationRunner.LoadEmbedded()[^1].Version;
+        var newer = MigrationRunner.LoadEmbedded().Append(new Migration(latest + 1, "from_the_future", "CREATE TABLE future (id INTEGER)")).ToList();
         await db.Runner(newer).ApplyAsync(default);
 
         var ex = await Assert.ThrowsAsync<StartupConfigurationException>(() => db.Runner().ApplyAsync(default));
 
-        Assert.Contains($"schema version {newer.Count}", ex.Message);
-        Assert.Contains($"only knows versions up to {newer.Count - 1}", ex.Message);
+        Assert.Contains($"schema version {latest + 1}", ex.Message);
+        Assert.Contains($"only knows versions up to {latest}", ex.Message);
         Assert.Contains("ConnectionStrings:Dashboard", ex.Message);
         Assert.Contains("future", await TablesAsync(db));
     }
@@ -89,6 +90,19 @@ public sealed class MigrationRunnerTests
     {
         var ex = Assert.Throws<InvalidOperationException>(() => MigrationRunner.Validate([new Migration(1, "a", ""), new Migration(1, "b", "")]));
         Assert.Contains("without duplicates", ex.Message);
+    }
+
+    [Fact]
+    public async Task ApplyAsync_ALowerNumberArrivingLater_IsStillApplied()
+    {
+        await using var db = new TempDatabase();
+        await db.Runner([new Migration(1, "a", "CREATE TABLE a (id INTEGER)"), new Migration(3, "c", "CREATE TABLE c (id INTEGER)")]).ApplyAsync(default);
+
+        var merged = await db.Runner([new Migration(1, "a", "CREATE TABLE a (id INTEGER)"), new Migration(2, "b", "CREATE TABLE b (id INTEGER)"),
+            new Migration(3, "c", "CREATE TABLE c (id INTEGER)")]).ApplyAsync(default);
+
+        Assert.Equal([2], merged.Applied.Select(m => m.Version));
+        Assert.Contains("b", await TablesAsync(db));
     }
 
     [Fact]

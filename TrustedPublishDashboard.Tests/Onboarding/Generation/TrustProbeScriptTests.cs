@@ -229,14 +229,18 @@ public sealed class TrustProbeScriptTests : IAsyncLifetime
         vars[TrustProbeScript.PackagesVariable] = "[\"widget-b\"]";
         // GitHub mints the token; the registry is a closed loopback port.
         _server.AnyAudience = true;
-        vars[TrustProbeScript.RegistryVariable] = "http://127.0.0.1:9/";
+        var closed = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        closed.Start();
+        var port = ((System.Net.IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop();
+        vars[TrustProbeScript.RegistryVariable] = $"http://127.0.0.1:{port}/";
 
         var (code, output, error) = RunNode(WriteScript(script), vars);
 
         Assert.True(code == 0, error);
         Assert.Contains("\"status\": null", output);
         Assert.Contains("\"error\": \"network: ECONNREFUSED\"", output);
-        Assert.Contains("GET /token?api-version=2.0&audience=npm%3A127.0.0.1%3A9", string.Join("\n", _server.Requests));
+        Assert.Contains($"GET /token?api-version=2.0&audience=npm%3A127.0.0.1%3A{port}", string.Join("\n", _server.Requests));
     }
 
     [Fact]
