@@ -53,6 +53,10 @@ public sealed class OnboardingBrowserTests(BrowserFixture fixture)
 
         // 2. Publisher, entered once.
         await page.GetByText("2 · Publisher").ClickAsync();
+        // Filled in from the packages' package.json repository fields, which all name acme/widgets.
+        await Expect(page.GetByTestId("publisher-prefill")).ToContainTextAsync("github.com/acme/widgets");
+        await Expect(page.GetByTestId("pub-owner").Locator("input")).ToHaveValueAsync("acme");
+        await Expect(page.GetByTestId("pub-repository").Locator("input")).ToHaveValueAsync("widgets");
         await page.GetByTestId("pub-owner").FillAsync("acme");
         await page.GetByTestId("pub-repository").FillAsync("widgets");
         await page.GetByTestId("pub-workflow").FillAsync("release.yml");
@@ -108,6 +112,11 @@ public sealed class OnboardingBrowserTests(BrowserFixture fixture)
         // The registry starts serving trusted versions for two packages; a re-check verifies their last step by itself.
         foreach (var (name, i) in new[] { ("@wz/one", 1), ("@wz/three", 2) })
             new PackumentBuilder(name).Add("1.0.0", 1, new Publish.Token("alice")).Add("2.0.0", 20, new Publish.Trusted($"oidc:{i}"), Release).Latest("2.0.0").ServeOn(fixture.Registry);
+        // The failed verification is replaced by the trust script, and the Scripts page says how.
+        await page.GetByText("4 · Scripts & workflow").ClickAsync();
+        var change = page.Locator("[data-testid=artifact][data-key=configure-trust-sh] [data-testid=artifact-change]").Filter(new() { HasText = "@wz/two" });
+        await Expect(change).ToContainTextAsync("@wz/two: verification failed");
+        await Expect(change).ToContainTextAsync("revoke id-@wz/two, then create GitHub Actions (acme/widgets, release.yml)");
         await page.GetByText("3 · Tracker").ClickAsync();
         await Expect(Step(page, "@wz/two", "trust-configured")).ToHaveAttributeAsync("data-state", "failed");
         await page.GetByTestId("plan-recheck").ClickAsync();

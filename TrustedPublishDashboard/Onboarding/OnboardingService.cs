@@ -479,9 +479,11 @@ public sealed class OnboardingService(
                 if (!property.Name.Equals("fixCommands", StringComparison.OrdinalIgnoreCase) || property.Value.ValueKind != System.Text.Json.JsonValueKind.Array) continue;
                 foreach (var command in property.Value.EnumerateArray())
                 {
-                    if (command.ValueKind == System.Text.Json.JsonValueKind.String
-                        && System.Text.RegularExpressions.Regex.Match(command.GetString()!, @"^npm trust revoke .* --id '?([A-Za-z0-9._:-]+)'?$") is { Success: true } m)
-                        ids.Add(m.Groups[1].Value);
+                    // NpmTrustCommands.Revoke writes `--id <id>`, single-quoted when the id has shell characters.
+                    if (command.ValueKind != System.Text.Json.JsonValueKind.String
+                        || System.Text.RegularExpressions.Regex.Match(command.GetString()!, @"^npm trust revoke .* --id (?:'(?<q>[^']*)'|(?<p>\S+))$") is not { Success: true } m) continue;
+                    var id = m.Groups["q"].Success ? m.Groups["q"].Value : m.Groups["p"].Value;
+                    if (id.Length > 0 && !id.StartsWith('<')) ids.Add(id);
                 }
             }
             return ids.Distinct(StringComparer.Ordinal).ToList();

@@ -319,6 +319,29 @@ public sealed class WorkflowGeneratorTests
         Assert.DoesNotContain(AllScalars(root), s => s.Contains("NODE_AUTH_TOKEN", StringComparison.Ordinal) || s.Contains("NPM_TOKEN", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("pnpm", "npm install -g pnpm@10|corepack enable", "pnpm install --frozen-lockfile", "pnpm -r --if-present run build", "pnpm -r --filter '@octo/widget-a' --filter 'widget-b' publish")]
+    [InlineData("yarn-berry", "corepack enable", "yarn install --immutable", "yarn workspaces foreach --all --topological run build", "yarn pack --out")]
+    [InlineData("bun", "npm install -g bun@latest", "bun install --frozen-lockfile", "bun run --filter '*' build", "bun pm pack --destination")]
+    [InlineData("npm", null, "npm ci", "npm run build --workspaces --if-present", "(cd \"$dir\" && npm publish --access public)")]
+    public async Task GitLabCi_FixtureMonorepo_SameCommandsPerPackageManager(string kind, string? setup, string install, string build, string publish)
+    {
+        var (_, packages) = await MonorepoFixtures.ImportAsync(Fixture(kind));
+        var root = Parse(WorkflowGenerator.GitLabCi(GitLab(), RegistryUrl, packages).Content);
+        var script = ((YamlSequenceNode)At(root, "publish", "script")).Children.Select(c => ((YamlScalarNode)c).Value!).ToList();
+
+        Assert.Equal("npm install -g npm@^11.15.0", script[0]);
+        if (setup is not null) Assert.Contains(script[1], setup.Split('|'));
+        Assert.Equal([install, build], script.Skip(setup is null ? 1 : 2).Take(2));
+        Assert.Contains(publish, script[^1]);
+        Assert.DoesNotContain("--workspaces --access", script[^1]);
+        if (script[^1].Contains("publish_new", StringComparison.Ordinal))
+        {
+            var (code, error) = ScriptSandbox.SyntaxCheck(script[^1]);
+            Assert.True(code == 0, error);
+        }
+    }
+
     [Fact]
     public void GitLabCi_EnvironmentAndCustomFileName()
     {
