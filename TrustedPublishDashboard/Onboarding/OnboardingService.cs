@@ -222,7 +222,7 @@ public sealed class OnboardingService(
             var row = await packages.FindAsync(new PackageId(Registry.Npm, p.Name), ct);
             if (row is null) continue;
             inputs.Add(new PlanMemberInput(row.Id, "archive:" + Truncate(fileName, 200), p.Version, p.RepositoryUrl, p.RepositoryDirectory, p.Path,
-                PublishSetupDetection.ForPackage(setup, p.BuildScripts ?? [], p.PublishedPaths ?? [])));
+                PublishSetupDetection.ForPackage(setup, p)));
         }
         return await FinishImportAsync(planId, inputs, discovery.Packages.Select(p => p.Name).ToList(), skipped, notes, progress, ct);
     }

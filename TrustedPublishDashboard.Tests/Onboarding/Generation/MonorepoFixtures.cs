@@ -59,7 +59,7 @@ public static class MonorepoFixtures
         var discovery = WorkspaceDiscovery.Discover(snapshot);
         var setup = PublishSetupDetection.Detect(snapshot);
         return (setup, discovery.Packages
-            .Select(p => new WorkflowPackage(p.Name, p.Path, PublishSetupDetection.ForPackage(setup, p.BuildScripts ?? [], p.PublishedPaths ?? [])))
+            .Select(p => new WorkflowPackage(p.Name, p.Path, PublishSetupDetection.ForPackage(setup, p)))
             .ToList());
     }
 }

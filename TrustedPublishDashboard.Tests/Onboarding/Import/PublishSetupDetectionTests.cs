@@ -92,7 +92,9 @@ public sealed class PublishSetupDetectionTests
         var a = packages.Single(p => p.Name == "@octo/widget-a").Setup!;
         var b = packages.Single(p => p.Name == "widget-b").Setup!;
 
-        Assert.Equal((["build"], "dist/", true), (a.BuildScripts, a.BuildOutput, a.Builds));
-        Assert.Equal(([], null, false), (b.BuildScripts, b.BuildOutput, b.Builds));
+        Assert.Equal(["build"], a.BuildScripts);
+        Assert.Equal(("dist/", true), (a.BuildOutput, a.Builds));
+        Assert.Empty(b.BuildScripts);
+        Assert.Equal((null, false), (b.BuildOutput, b.Builds));
     }
 }

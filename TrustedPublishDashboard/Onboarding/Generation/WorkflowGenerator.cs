@@ -236,16 +236,16 @@ public static class WorkflowGenerator
             var (why, command) = tool == ReleaseTool.Changesets
                 ? ("changeset publish publishes each package whose version is not on the registry yet (run it after the version PR is merged).", $"{commands.Exec} changeset publish")
                 : ("lerna publish from-package publishes each package whose version is not on the registry yet; Lerna >= 9 is needed for OIDC.", $"{commands.Exec} lerna publish from-package --yes");
-            Run(y, indent, why + " npm finds the OIDC token itself. Do not add NODE_AUTH_TOKEN or an .npmrc token: it would be used instead.", command);
+            Step(y, indent, why + " npm finds the OIDC token itself. Do not add NODE_AUTH_TOKEN or an .npmrc token: it would be used instead.", command, github);
             return;
         }
         var toolNote = tool == ReleaseTool.None ? "" : $" ({tool.DisplayName()} is not used here: it would publish the repository's other packages too, which another publisher owns.)";
         if (commands.Pack == PackMode.PnpmRecursive)
         {
             var filters = string.Join(" ", packages.Select(p => "--filter " + Planning.NpmTrustCommands.ShellQuote(p.Name)));
-            Run(y, indent, "pnpm publishes each listed package whose version is not on the registry yet (and rewrites workspace: ranges); it hands the" +
+            Step(y, indent, "pnpm publishes each listed package whose version is not on the registry yet (and rewrites workspace: ranges); it hands the" +
                 " upload to npm, which does the OIDC exchange. Do not add NODE_AUTH_TOKEN or an .npmrc token: it would be used instead." + toolNote,
-                $"pnpm -r {filters} publish --access public --no-git-checks");
+                $"pnpm -r {filters} publish --access public --no-git-checks", github);
             return;
         }
         y.Line($"{indent}# Publishes each package whose version is not on the registry yet, and goes on past a failure so one refused");
@@ -316,6 +316,17 @@ public static class WorkflowGenerator
     {
         foreach (var line in Wrap(comment)) y.Line($"{indent}# {line}");
         y.Line($"{indent}- run: {RunScalar(command)}");
+    }
+
+    private static void Step(YamlBuilder y, string indent, string comment, string command, bool github)
+    {
+        if (github)
+        {
+            Run(y, indent, comment, command);
+            return;
+        }
+        foreach (var line in Wrap(comment)) y.Line($"{indent}# {line}");
+        y.Line($"{indent}- {RunScalar(command)}");
     }
 
     private static void RunGitLab(YamlBuilder y, string comment, string command)

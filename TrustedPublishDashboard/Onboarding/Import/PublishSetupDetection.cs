@@ -60,10 +60,10 @@ public static class PublishSetupDetection
     }
 
     /// <summary>The repository's setup with this package's build facts.</summary>
-    public static PublishSetup ForPackage(PublishSetup repository, IReadOnlyList<string> buildScripts, IReadOnlyList<string> publishedPaths) => repository with
+    public static PublishSetup ForPackage(PublishSetup repository, DiscoveredPackage package) => repository with
     {
-        BuildScripts = buildScripts,
-        BuildOutput = publishedPaths.Select(BuildOutputOf).FirstOrDefault(o => o is not null),
+        BuildScripts = package.BuildScripts?.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? [],
+        BuildOutput = package.BuildOutput,
     };
 
     /// <summary>`dist/` for `dist`, `./dist/index.js`, `dist/**`; null for source paths.</summary>

@@ -207,7 +207,8 @@ public static class WorkspaceDiscovery
             seen[manifest.Name!] = path;
             packages.Add(new DiscoveredPackage(path, manifest.Name!, manifest.Version, manifest.RepositoryUrl, manifest.RepositoryDirectory,
                 manifest.PublishConfigRegistry, manifest.PublishConfigAccess, manifest.PublishConfigTag, manifest.PublishConfigProvenance,
-                manifest.BuildScripts, manifest.PublishedPaths));
+                manifest.BuildScripts.Count == 0 ? null : string.Join(',', manifest.BuildScripts),
+                manifest.PublishedPaths.Select(PublishSetupDetection.BuildOutputOf).FirstOrDefault(o => o is not null)));
         }
         packages.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
         return (packages, skipped);
