@@ -55,8 +55,8 @@ public sealed class OnboardingBrowserTests(BrowserFixture fixture)
         await page.GetByText("2 · Publisher").ClickAsync();
         // Filled in from the packages' package.json repository fields, which all name acme/widgets.
         await Expect(page.GetByTestId("publisher-prefill")).ToContainTextAsync("github.com/acme/widgets");
-        await Expect(page.GetByTestId("pub-owner").Locator("input")).ToHaveValueAsync("acme");
-        await Expect(page.GetByTestId("pub-repository").Locator("input")).ToHaveValueAsync("widgets");
+        await Expect(page.GetByTestId("pub-owner")).ToHaveValueAsync("acme");
+        await Expect(page.GetByTestId("pub-repository")).ToHaveValueAsync("widgets");
         await page.GetByTestId("pub-owner").FillAsync("acme");
         await page.GetByTestId("pub-repository").FillAsync("widgets");
         await page.GetByTestId("pub-workflow").FillAsync("release.yml");
