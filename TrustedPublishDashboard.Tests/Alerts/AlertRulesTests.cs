@@ -137,4 +137,53 @@ public sealed class AlertRulesTests
         Assert.NotEqual(streak1a.Key, streak2.Key);
         Assert.Equal("after:never", never.Key);
     }
+
+    // ---- trust-config-expiring: a fixed clock, configured at T0 + 10 h ----
+
+    private static readonly DateTimeOffset Configured = T0.AddHours(10);
+
+    /// <summary>Truth table over the clock: nothing before a day has passed, then one warning that says when it may expire.</summary>
+    [Theory]
+    [InlineData(0, false, null)]
+    [InlineData(23.99, false, null)]
+    [InlineData(24, true, "may expire on 2026-01-03 10:00 UTC")]
+    [InlineData(36, true, "may expire on 2026-01-03 10:00 UTC")]
+    [InlineData(49, true, "may already have expired (2026-01-03 10:00 UTC)")]
+    public void TrustConfigExpiring_WarnsTheDayBefore(double hoursLater, bool raised, string? said)
+    {
+        var alert = AlertRules.TrustConfigExpiring(Pkg, "Widgets", Configured, Configured.AddHours(hoursLater));
+
+        Assert.Equal(raised, alert is not null);
+        if (alert is null) return;
+        Assert.Equal((AlertKinds.TrustConfigExpiring, AlertSeverity.Warning), (alert.Kind, alert.Severity));
+        Assert.Contains(said!, alert.Title);
+        Assert.Contains("npm may expire a new configuration after 2 days without a successful publish", alert.Message);
+        Assert.Contains("Widgets", alert.Message);
+    }
+
+    [Fact]
+    public void TrustConfigExpiring_SameConfiguration_SameKey_AnotherConfiguration_AnotherKey()
+    {
+        var first = AlertRules.TrustConfigExpiring(Pkg, "Widgets", Configured, Configured.AddHours(25))!;
+        var later = AlertRules.TrustConfigExpiring(Pkg, "Widgets", Configured, Configured.AddHours(40))!;
+        var again = AlertRules.TrustConfigExpiring(Pkg, "Widgets", Configured.AddDays(3), Configured.AddDays(4.5))!;
+
+        Assert.Equal("configured:2026-01-01T10:00:00Z", first.Key);
+        Assert.Equal(first.Key, later.Key);
+        Assert.NotEqual(first.Key, again.Key);
+        Assert.Contains(AlertKinds.TrustConfigExpiring, AlertKinds.All);
+    }
+
+    /// <summary>The tracker's "not yet used" rule: only a done trust step whose first OIDC publish is not verified.</summary>
+    [Theory]
+    [InlineData(StepState.Verified, StepState.Pending, true)]
+    [InlineData(StepState.Confirmed, StepState.Pending, true)]
+    [InlineData(StepState.Confirmed, StepState.Failed, true)]
+    [InlineData(StepState.Verified, StepState.Verified, false)]
+    [InlineData(StepState.Pending, StepState.Pending, false)]
+    [InlineData(StepState.Failed, StepState.Pending, false)]
+    public void UnusedTrustSince_OnlyDoneAndNotYetPublished(StepState trust, StepState firstPublish, bool unused)
+    {
+        Assert.Equal(unused ? Configured : null, OnboardingRules.UnusedTrustSince(trust, Configured, firstPublish));
+    }
 }

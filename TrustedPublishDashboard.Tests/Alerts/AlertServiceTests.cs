@@ -148,6 +148,54 @@ public sealed class AlertServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ListAsync_AlertsRaisedAtTheSameTime_MostSevereFirst()
+    {
+        // One poll writes its alerts with one time; insertion order (the id) must not decide.
+        var at = DateTimeOffset.UtcNow;
+        await _alerts.InsertAsync("npm", "same-time", [
+            new AlertCandidate(AlertKinds.NoEvidence, AlertSeverity.Info, "", "info", "text"),
+            new AlertCandidate(AlertKinds.PublisherDrift, AlertSeverity.High, "2.0.0", "high", "text"),
+            new AlertCandidate(AlertKinds.TrustDowngrade, AlertSeverity.Critical, "2.0.1", "critical", "text"),
+            new AlertCandidate(AlertKinds.MaintainersChanged, AlertSeverity.Medium, "m", "medium", "text"),
+        ], at, default);
+        await _alerts.InsertAsync("npm", "later", [new AlertCandidate(AlertKinds.NoEvidence, AlertSeverity.Info, "", "later info", "text")], at.AddSeconds(1), default);
+
+        var list = await _service.ListAsync(new AlertFilter(State: AlertFilter.AllStates), default);
+
+        Assert.Equal(["later info", "critical", "high", "medium", "info"], list.Items.Select(a => a.Title));
+    }
+
+    [Fact]
+    public async Task MuteAsync_KindAndAcknowledgeOpen_AcknowledgesOnlyThatKindsOpenAlerts_AndSaysSo()
+    {
+        var id = await RaiseAsync("ka-1", AlertSeverity.High, AlertKinds.PublisherDrift, "2.0.0");
+        await RaiseAsync("ka-2", AlertSeverity.High, AlertKinds.PublisherDrift, "2.0.0");
+        var historic = await RaiseAsync("ka-old", AlertSeverity.High, AlertKinds.PublisherDrift, "1.0.0", historic: true);
+        var other = await RaiseAsync("ka-other", AlertSeverity.Critical);
+        Assert.Equal(2, await _service.OpenCountOfKindAsync(AlertKinds.PublisherDrift, default));
+
+        var outcome = await _service.MuteAsync(Administrator, id, MuteScope.Kind, TimeSpan.FromDays(7), acknowledgeOpen: true, default);
+
+        Assert.Equal((null, "muted kind publisher-drift for 7 days; acknowledged 2 open alerts"), (outcome.Error, outcome.Done));
+        Assert.Equal(0, await _service.OpenCountOfKindAsync(AlertKinds.PublisherDrift, default));
+        Assert.Equal("ada", (await ViewAsync(id)).AcknowledgedBy);
+        Assert.Equal(AlertStates.Historic, (await ViewAsync(historic)).State);
+        Assert.Equal(AlertStates.Open, (await ViewAsync(other)).State);
+        Assert.Equal("kind publisher-drift", Assert.Single(await _service.ActiveMutesAsync(default)).Description);
+    }
+
+    [Fact]
+    public async Task MuteAsync_KindWithoutAcknowledging_LeavesOpenAlertsOpen()
+    {
+        var id = await RaiseAsync("kn-1", AlertSeverity.High, AlertKinds.PublisherDrift, "2.0.0");
+
+        var outcome = await _service.MuteAsync(Administrator, id, MuteScope.Kind, TimeSpan.FromDays(1), acknowledgeOpen: false, default);
+
+        Assert.Equal("muted kind publisher-drift for 1 day", outcome.Done);
+        Assert.Equal(AlertStates.Open, (await ViewAsync(id)).State);
+    }
+
+    [Fact]
     public async Task MuteAsync_Kind_MutesThatKindForEveryPackage()
     {
         var id = await RaiseAsync("k-one", AlertSeverity.Medium, AlertKinds.MaintainersChanged, "maintainers:a>b");

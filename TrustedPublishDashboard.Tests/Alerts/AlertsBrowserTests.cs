@@ -47,6 +47,10 @@ public sealed class AlertsBrowserTests(BrowserFixture fixture)
 
         var one = page.Locator("[data-testid=alert-row][data-package='al-one']");
         await one.GetByTestId("ack").ClickAsync();
+        // The row stays where it was, acknowledged; the next visit of the open list leaves it out.
+        await Expect(one.GetByTestId("alert-state")).ToContainTextAsync("acknowledged by");
+        await page.ReloadAsync();
+        await BrowserFixture.WaitInteractiveAsync(page);
         await Expect(page.Locator("[data-testid=alert-row][data-package='al-one']")).ToHaveCountAsync(0);
         await page.GotoAsync("alerts?package=al-&state=acknowledged");
         await BrowserFixture.WaitInteractiveAsync(page);

@@ -97,6 +97,28 @@ public sealed class OutboxTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SampleWorkspace_RaisesSampleAlerts_ShownButNeverDelivered_AndRemovedWithTheSample()
+    {
+        await AddWebhookAsync();
+
+        await Get<DashboardService>().LoadSampleAsync(TestActors.Maintainer(), default);
+        await DispatchAsync();
+        await DispatchAsync();
+
+        var list = await Get<AlertService>().ListAsync(new AlertFilter(null, null, null, AlertStates.Open, 1, 200), default);
+        Assert.Contains(list.Items, a => a.Kind == AlertKinds.TrustDowngrade);
+        Assert.Contains(list.Items, a => a.Kind == AlertKinds.PublisherDrift);
+        Assert.All(list.Items, a => Assert.True(a.IsSample));
+        Assert.All(list.Items, a => Assert.Equal("not sent (sample)", a.Delivery));
+        Assert.Empty(_receiver.Alerts());
+        await using (var c = await _db.Connections.OpenAsync(default))
+            Assert.Equal(0, await c.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM alert_deliveries"));
+
+        await Get<DashboardService>().RemoveSampleAsync(TestActors.Maintainer(), default);
+        Assert.Empty(await AlertsAsync());
+    }
+
+    [Fact]
     public async Task Repoll_NeverDuplicates_NoEvidenceOncePerPackage_AndTheReceiverVerifiesEverySignature()
     {
         await AddWebhookAsync();

@@ -54,6 +54,7 @@ public sealed class MigrationRunnerTests
     public async Task ApplyAsync_DatabaseNewerThanBuild_IsRefusedAndUnchanged()
     {
         await using var db = new TempDatabase();
+        // Numbers may have gaps (pre-assigned to parallel branches): "newer" is above the highest known number.
         var latest = MigrationRunner.LoadEmbedded()[^1].Version;
         var newer = MigrationRunner.LoadEmbedded().Append(new Migration(latest + 1, "from_the_future", "CREATE TABLE future (id INTEGER)")).ToList();
         await db.Runner(newer).ApplyAsync(default);

@@ -20,7 +20,9 @@ public sealed class EvidenceRulesTests
     [InlineData(true, true, false, true, PublishMethod.TrustedPublisher)]
     [InlineData(true, true, false, false, PublishMethod.TrustedPublisher)]
     [InlineData(true, false, true, false, PublishMethod.Staged)]
-    [InlineData(true, true, true, true, PublishMethod.TrustedPublisher)]
+    // Staged by a trusted publisher: the marker stays and an approver is added (REGISTRY-FACTS, npm): staged.
+    [InlineData(true, true, true, true, PublishMethod.Staged)]
+    [InlineData(true, true, true, false, PublishMethod.Staged)]
     [InlineData(true, false, false, true, PublishMethod.TokenWithProvenance)]
     [InlineData(true, false, false, false, PublishMethod.Token)]
     [InlineData(false, false, false, false, PublishMethod.Unknown)]
@@ -45,6 +47,60 @@ public sealed class EvidenceRulesTests
         Assert.Contains("by someone", finding.Message);
         Assert.Contains("mfa=publish", finding.Message);
         Assert.Equal(ComplianceStatus.NonCompliant, result.Status);
+    }
+
+    private static readonly DateTimeOffset Npm11150Window = new(2026, 5, 20, 12, 0, 0, TimeSpan.Zero);
+
+    private static VersionEvidence At(string version, DateTimeOffset at, PublishMethod method, PublisherIdentity? publisher = null) =>
+        new(version, at, method, method == PublishMethod.TokenWithProvenance, publisher);
+
+    [Theory]
+    [InlineData("2026-05-20T00:00:00Z", true)]
+    [InlineData("2026-05-29T23:59:59Z", true)]
+    [InlineData("2026-05-19T23:59:59Z", false)]
+    [InlineData("2026-05-30T00:00:00Z", false)]
+    public void TrustDowngrade_TokenVersionInTheNpm11150StagingWindow_SaysSoWithoutChangingTheVerdict(string publishedAt, bool inWindow)
+    {
+        var at = DateTimeOffset.Parse(publishedAt, System.Globalization.CultureInfo.InvariantCulture);
+        var result = Eval("2.0.0", At("1.0.0", Npm11150Window.AddDays(-30), PublishMethod.TrustedPublisher, Gh()), At("2.0.0", at, PublishMethod.Token));
+
+        var finding = Assert.Single(result.Findings);
+        Assert.Equal((FindingKinds.TrustDowngrade, ComplianceStatus.NonCompliant), (finding.Kind, result.Status));
+        Assert.Equal(inWindow, finding.Message.Contains("npm 11.15.0", StringComparison.Ordinal));
+        // The note explains what happened; the fix stays the fix.
+        Assert.StartsWith("require 2FA", TrustedPublishDashboard.Packages.FindingGuide.Split(finding.Message).Fix);
+    }
+
+    [Fact]
+    public void TrustDowngrade_InTheNpm11150Window_OnlyNpmAndOnlyTokenLookingVersionsGetTheNote()
+    {
+        VersionEvidence[] versions = [At("1.0.0", Npm11150Window.AddDays(-30), PublishMethod.TrustedPublisher, Gh()), At("2.0.0", Npm11150Window, PublishMethod.TokenWithProvenance)];
+        Assert.DoesNotContain("11.15.0", Assert.Single(Eval("2.0.0", versions).Findings).Message);
+        var pypi = EvidenceRules.Evaluate(new PackageHistory(new PackageId(Registry.PyPI, "pkg"), "2.0.0",
+            [At("1.0.0", Npm11150Window.AddDays(-30), PublishMethod.TrustedPublisher, Gh()), At("2.0.0", Npm11150Window, PublishMethod.Token)]));
+        Assert.DoesNotContain("11.15.0", Assert.Single(pypi.Findings).Message);
+    }
+
+    [Fact]
+    public void NoEvidence_FixIsWordedForItsAudience()
+    {
+        VersionEvidence[] unknown = [V("1.0.0", 1, PublishMethod.Unknown)];
+        var dashboard = Assert.Single(Eval("1.0.0", unknown).Findings).Message;
+        var cli = Assert.Single(EvidenceRules.Evaluate(new PackageHistory(Pkg, "1.0.0", unknown), FindingAudience.Cli).Findings).Message;
+
+        Assert.Contains("Registries:Npm:BaseUrl", dashboard);
+        Assert.DoesNotContain("--npm-registry", dashboard);
+        Assert.Contains("--npm-registry", cli);
+        Assert.DoesNotContain("dashboard", cli);
+        Assert.DoesNotContain(FindingText.UseFullRegistry, dashboard + cli);
+    }
+
+    [Fact]
+    public void PublisherDrift_StagedWithoutAnIdentity_IsNotComparedAndDoesNotHideADrift()
+    {
+        var result = Eval("3", V("1", 1, PublishMethod.TrustedPublisher, Gh("oidc:a")), V("2", 2, PublishMethod.Staged), V("3", 3, PublishMethod.TrustedPublisher, Gh("oidc:b")));
+
+        Assert.Equal(("publisher-drift", "3"), (Assert.Single(result.Findings).Kind, result.Findings[0].Version));
     }
 
     [Fact]

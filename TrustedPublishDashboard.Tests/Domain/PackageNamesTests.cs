@@ -20,18 +20,11 @@ public sealed class PackageNamesTests
 
     [Theory]
     [InlineData("", "empty")]
-    [InlineData("React", "lowercase")]
-    [InlineData("@Scope/name", "lowercase")]
     [InlineData(".hidden", "must not start with '.' or '_'")]
     [InlineData("_private", "must not start with '.' or '_'")]
     [InlineData("@scope/_x", "must not start with '.' or '_'")]
     [InlineData("@_scope/x", "scope must not start")]
     [InlineData("has space", "a space")]
-    [InlineData("tilde~", "'~'")]
-    [InlineData("bang!", "'!'")]
-    [InlineData("paren(x)", "'('")]
-    [InlineData("star*", "'*'")]
-    [InlineData("quote'", "'''")]
     [InlineData("slash/inside", "'/'")]
     [InlineData("@scope", "@scope/name")]
     [InlineData("@/name", "scope after '@' is empty")]
@@ -49,13 +42,53 @@ public sealed class PackageNamesTests
     }
 
     [Fact]
-    public void CheckNpm_LengthLimit_Is214Characters()
+    public void CheckNpm_LengthLimit_Is214CharactersForNewPackages_LongerOnlyForExistingOnes()
     {
-        Assert.True(PackageNames.CheckNpm(new string('a', 214)).IsValid);
+        Assert.Equal((true, null), (PackageNames.CheckNpm(new string('a', 214)).IsValid, PackageNames.CheckNpm(new string('a', 214)).Legacy));
         var tooLong = PackageNames.CheckNpm(new string('a', 215));
-        Assert.False(tooLong.IsValid);
-        Assert.Contains("214", tooLong.Error);
-        Assert.False(PackageNames.CheckNpm("@s/" + new string('a', 212)).IsValid);
+        Assert.True(tooLong.IsValid);
+        Assert.Contains("more than 214 characters", tooLong.Legacy);
+        Assert.NotNull(PackageNames.CheckNpm("@s/" + new string('a', 212)).Legacy);
+    }
+
+    /// <summary>
+    /// Names npm accepted before its current rules (validate-npm-package-name's "valid for old packages"): trackable,
+    /// marked legacy so the registry is asked whether they exist. Never a "did you mean": the lowercase spelling is
+    /// another package on npm (JSONStream vs jsonstream).
+    /// </summary>
+    [Theory]
+    [InlineData("JSONStream", "capital letters")]
+    [InlineData("React", "capital letters")]
+    [InlineData("@Scope/name", "capital letters")]
+    [InlineData("tilde~", "no longer accepts")]
+    [InlineData("bang!", "no longer accepts")]
+    [InlineData("paren(x)", "no longer accepts")]
+    [InlineData("star*", "no longer accepts")]
+    [InlineData("quote'", "no longer accepts")]
+    public void CheckNpm_NameOnlyOldPackagesMayHave_IsValidForExistingPackagesOnly(string name, string reasonFragment)
+    {
+        var check = PackageNames.CheckNpm(name);
+
+        Assert.True(check.IsValid);
+        Assert.Equal(name, check.Normalized);
+        Assert.Contains(reasonFragment, check.Legacy);
+        Assert.DoesNotContain("did you mean", check.Legacy);
+    }
+
+    [Theory]
+    [InlineData("Has Space")]
+    [InlineData(".Hidden")]
+    [InlineData("_Private")]
+    [InlineData("@_Scope/x")]
+    [InlineData("Node_Modules")]
+    [InlineData("Ünïcode")]
+    [InlineData("Slash/Inside")]
+    public void CheckNpm_CapitalisedButInvalidEvenForOldPackages_IsRejectedWithoutASuggestion(string name)
+    {
+        var check = PackageNames.CheckNpm(name);
+
+        Assert.False(check.IsValid);
+        Assert.DoesNotContain("did you mean", check.Error);
     }
 
     [Theory]

@@ -26,7 +26,7 @@ public sealed class PackageSpecParserTests
     [InlineData("cargo:serde", "unknown registry 'cargo'")]
     [InlineData(":left-pad", "unknown registry ''")]
     [InlineData("npm:", "empty")]
-    [InlineData("Left-Pad", "lowercase")]
+    [InlineData("Left Pad", "a space")]
     [InlineData("npm:pypi:x", "':'")]
     [InlineData("a, b, c", "','")]
     public void ParseLine_InvalidSpec_ExplainsWhy(string line, string reasonFragment)

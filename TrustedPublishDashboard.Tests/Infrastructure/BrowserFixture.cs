@@ -116,6 +116,16 @@ public sealed class BrowserFixture : IAsyncLifetime
         if (App is not null) await App.DisposeAsync();
         if (Registry is not null) await Registry.DisposeAsync();
     }
+
+    /// <summary>"Remove sample data", then the confirmation: it says what goes (the sample alerts too) before anything does.</summary>
+    public static async Task ConfirmSampleRemovalAsync(IPage page)
+    {
+        await page.GetByTestId("remove-sample").ClickAsync();
+        var dialog = page.Locator(".mud-dialog");
+        await Assertions.Expect(dialog).ToContainTextAsync("sample package(s)");
+        await Assertions.Expect(dialog).ToContainTextAsync("Your own packages, plans and alerts are not changed.");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Remove sample data" }).ClickAsync();
+    }
 }
 
 [CollectionDefinition(Name)]

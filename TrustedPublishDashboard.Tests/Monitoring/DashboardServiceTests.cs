@@ -12,7 +12,7 @@ public sealed class DashboardServiceTests
     {
         var packages = new PackageRepository(db.Connections);
         var compliance = new ComplianceRepository(db.Connections);
-        var sample = new SampleWorkspace(packages, new EvidenceRepository(db.Connections), compliance);
+        var sample = new SampleWorkspace(packages, new EvidenceRepository(db.Connections), compliance, new AlertRepository(db.Connections));
         return new DashboardService(compliance, new AlertRepository(db.Connections), sample, TimeProvider.System);
     }
 
@@ -98,11 +98,13 @@ public sealed class DashboardServiceTests
         Assert.False(loaded.IsEmpty);
         Assert.Equal(DashboardService.SamplePackages, loaded.Counts.Sample);
         Assert.Equal(DashboardService.SamplePackages, loaded.Tiles.Single(t => t.Key == "packages").Value);
-        Assert.Equal(loaded.Counts.Packages, loaded.Counts.Compliant + loaded.Counts.NonCompliant + loaded.Counts.Unknown + loaded.Counts.Error + loaded.Counts.Pending);
+        Assert.Equal(loaded.Counts.Packages, loaded.Counts.Compliant + loaded.Counts.NonCompliant + loaded.Counts.Unknown + loaded.Counts.Error + loaded.Counts.Pending + loaded.Counts.NotPublished);
         Assert.Equal(DashboardService.FeedSize, loaded.LatestPublishes.Count);
         Assert.All(loaded.LatestPublishes, p => Assert.True(p.IsSample));
         Assert.Single(loaded.Trend.Days);
-        Assert.Equal(loaded.Counts.Compliant, loaded.Trend.Series.Single(s => s.Status == "compliant").Counts.Single());
+        // Sample packages are their own series in the chart, never counted in the real statuses.
+        Assert.Equal(DashboardService.SamplePackages, loaded.Trend.Series.Single(s => s.Status == "sample").Counts.Single());
+        Assert.Equal(0, loaded.Trend.Series.Single(s => s.Status == "compliant").Counts.Single());
 
         Assert.Equal(DashboardService.SamplePackages, await dashboard.RemoveSampleAsync(TestActors.Maintainer(), default));
         Assert.True((await dashboard.LoadAsync(default)).IsEmpty);

@@ -169,6 +169,32 @@ public sealed class PollServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Poll_RecordsOneCheckPerPackage_WithOutcomeAndRun_KeepingOnlyTheNewest()
+    {
+        new PackumentBuilder("p-checked").Add("1.0.0", 1, new Publish.Trusted("oidc:k")).ServeOn(_registry, etag: "\"k\"");
+        var id = await Track("p-checked");
+        var missing = await Track("p-checked-missing");
+        _registry.Serve("/p-checked-missing", ReplayResponse.WithStatus(404));
+        var checks = Get<EvidenceRepository>();
+
+        var first = await Get<PollService>().PollAsync(Registry.Npm, "schedule", null, default);
+        await Get<PollService>().RecheckAsync([id], null, default);
+
+        var mine = await checks.ListChecksAsync(id, 10, default);
+        Assert.Equal([("unchanged", "manual"), ("updated", "schedule")], mine.Select(c => (c.Outcome, c.Trigger!)));
+        Assert.Equal(first.RunId, mine[1].PollRunId);
+        var theirs = Assert.Single(await checks.ListChecksAsync(missing, 10, default));
+        Assert.Equal(("not-found", "schedule"), (theirs.Outcome, theirs.Trigger));
+        Assert.NotNull(theirs.Error);
+
+        // Bounded: a package keeps its newest ChecksKept checks, however many polls ran.
+        for (var i = 0; i < EvidenceRepository.ChecksKept + 3; i++) await Get<PollService>().RecheckAsync([id], null, default);
+        await using var c = await _app.Database.Connections.OpenAsync(default);
+        Assert.Equal(EvidenceRepository.ChecksKept, await c.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM package_checks WHERE package_id = @id", new { id }));
+        Assert.Equal(1, await c.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM package_checks WHERE package_id = @missing", new { missing }));
+    }
+
+    [Fact]
     public async Task Poll_RemovedPackage_CascadesItsEvidence()
     {
         new PackumentBuilder("p-removed").Add("1.0.0", 1, new Publish.Token("a")).ServeOn(_registry);

@@ -108,15 +108,42 @@ public sealed class OnboardingBrowserTests(BrowserFixture fixture)
         await Expect(page.GetByTestId("trust-paste-limit")).ToBeHiddenAsync();
         await Expect(page.GetByTestId("trust-report-summary")).ToBeInViewportAsync();
         await BrowserScreenshots.ScreenshotBothThemesAsync(page, "onboarding-verify");
+        // The history names each package once ("@wz/one: configured …", never "@wz/one: @wz/one: …").
+        await Expect(page.Locator("[data-testid=trust-last]").Filter(new() { HasText = "@wz/one" })).ToContainTextAsync("@wz/one: configured as planned");
 
-        // The registry starts serving trusted versions for two packages; a re-check verifies their last step by itself.
-        foreach (var (name, i) in new[] { ("@wz/one", 1), ("@wz/three", 2) })
-            new PackumentBuilder(name).Add("1.0.0", 1, new Publish.Token("alice")).Add("2.0.0", 20, new Publish.Trusted($"oidc:{i}"), Release).Latest("2.0.0").ServeOn(fixture.Registry);
-        // The failed verification is replaced by the trust script, and the Scripts page says how.
+        // The failed verification is replaced by the trust script (revoke the configuration npm listed, then create), and the Scripts page says so.
         await page.GetByText("4 · Scripts & workflow").ClickAsync();
         var change = page.Locator("[data-testid=artifact][data-key=configure-trust-sh] [data-testid=artifact-change]").Filter(new() { HasText = "@wz/two" });
         await Expect(change).ToContainTextAsync("@wz/two: verification failed");
         await Expect(change).ToContainTextAsync("revoke id-@wz/two, then create GitHub Actions (acme/widgets, release.yml)");
+        await page.GetByText("5 · Verify trust").ClickAsync();
+
+        // The trust probe's whole job log: 201 (already verified), 404 with the command that fixes it, 403 unreadable; @wz/fresh is not in it.
+        var probe = TrustProbeReportParserTests.Log($$"""
+            {"schema":"trusted-publish-dashboard/trust-probe/v1","registry":"{{fixture.Registry.BaseUrl}}","repository":"acme/widgets","workflow":"release.yml",
+             "environment":null,"runUrl":"https://github.com/acme/widgets/actions/runs/9","ranAt":"2026-11-29T10:00:00Z",
+             "results":[{"package":"@wz/one","status":201},{"package":"@wz/two","status":404},{"package":"@wz/three","status":403,"error":"OIDC permission denied"}]}
+            """);
+        await page.GetByTestId("probe-paste").FillAsync(probe);
+        await page.GetByTestId("probe-verify").ClickAsync();
+        await Expect(page.GetByTestId("probe-summary")).ToHaveTextAsync("1 configured, 1 not configured, 1 unreadable (probe of 2026-11-29 10:00 UTC).");
+        await Expect(page.Locator("[data-testid=probe-result][data-package='@wz/two'] [data-testid=probe-fix]"))
+            .ToHaveTextAsync("npm trust github '@wz/two' --file release.yml --repo acme/widgets --allow-publish -y");
+        await Expect(page.Locator("[data-testid=probe-result][data-package='@wz/three']")).ToHaveAttributeAsync("data-state", "unreadable");
+        await Expect(page.GetByTestId("probe-missing")).ToContainTextAsync("@wz/fresh");
+        await Expect(page.GetByTestId("probe-run")).ToHaveAttributeAsync("href", "https://github.com/acme/widgets/actions/runs/9");
+        // A bad paste gets a person's sentence and changes nothing.
+        await page.GetByTestId("probe-paste").FillAsync("{\"schema\": nul}");
+        await page.GetByTestId("probe-verify").ClickAsync();
+        await Expect(page.GetByTestId("probe-problem")).ToContainTextAsync("This is not a trust-probe report");
+
+        // The registry starts serving trusted versions for two packages; a re-check verifies their last step by itself.
+        foreach (var (name, i) in new[] { ("@wz/one", 1), ("@wz/three", 2) })
+            new PackumentBuilder(name).Add("1.0.0", 1, new Publish.Token("alice")).Add("2.0.0", 20, new Publish.Trusted($"oidc:{i}"), Release).Latest("2.0.0").ServeOn(fixture.Registry);
+        // After the probe's 404 no configuration id is known: the trust script creates the plan's and says it revokes nothing.
+        await page.GetByText("4 · Scripts & workflow").ClickAsync();
+        await Expect(change).ToContainTextAsync("@wz/two: verification failed");
+        await Expect(change).ToContainTextAsync("no configuration id is known, so nothing is revoked: create GitHub Actions (acme/widgets, release.yml)");
         await page.GetByText("3 · Tracker").ClickAsync();
         await Expect(Step(page, "@wz/two", "trust-configured")).ToHaveAttributeAsync("data-state", "failed");
         await page.GetByTestId("plan-recheck").ClickAsync();
@@ -138,7 +165,7 @@ public sealed class OnboardingBrowserTests(BrowserFixture fixture)
 
         // After running the "require OIDC only" script for all: one confirmation for the rest of the plan.
         await page.GetByTestId("bulk-confirm").ClickAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Confirm", Exact = true }).ClickAsync();
+        await page.GetByTestId("bulk-confirm-ok").ClickAsync();
         await Expect(page.GetByTestId("bulk-result")).ToHaveTextAsync("OIDC-only confirmed for 3 package(s).");
         await Expect(page.Locator("[data-testid=step][data-step=oidc-only][data-state=confirmed]")).ToHaveCountAsync(4);
 

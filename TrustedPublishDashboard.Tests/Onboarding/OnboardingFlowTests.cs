@@ -141,11 +141,11 @@ public sealed class OnboardingFlowTests : IAsyncLifetime
         await Service.RecheckAsync(Alice, planId, null, default);
         Assert.Equal(StepState.Confirmed, (await RowAsync(planId, "ob-manual")).State(OnboardingStep.OidcOnly));
 
-        // Bulk: only pending or failed steps change; the evidence-only step cannot be confirmed at all.
-        Assert.Equal((0, (string?)null), await Service.ConfirmForAllAsync(Bob, planId, OnboardingStep.OidcOnly, default));
-        Assert.Equal((1, (string?)null), await Service.ConfirmForAllAsync(Bob, planId, OnboardingStep.TrustConfigured, default));
+        // Bulk: only pending steps change; the evidence-only step cannot be confirmed at all.
+        Assert.Equal((0, (string?)null), await Service.ConfirmForAllAsync(Bob, planId, OnboardingStep.OidcOnly, [], default));
+        Assert.Equal((1, (string?)null), await Service.ConfirmForAllAsync(Bob, planId, OnboardingStep.TrustConfigured, [], default));
         Assert.Equal("bob", (await RowAsync(planId, "ob-manual")).Steps[OnboardingStep.TrustConfigured]!.Actor);
-        Assert.NotNull((await Service.ConfirmForAllAsync(Bob, planId, OnboardingStep.FirstOidcPublish, default)).Error);
+        Assert.NotNull((await Service.ConfirmForAllAsync(Bob, planId, OnboardingStep.FirstOidcPublish, [], default)).Error);
     }
 
     [Fact]
@@ -370,8 +370,9 @@ public sealed class OnboardingFlowTests : IAsyncLifetime
             () => Service.SavePublisherAsync(viewer, planId, GitHub with { Owner = "someone" }, default),
             () => Service.SaveOverrideAsync(viewer, planId, packageId, new PublisherOverride { WorkflowFile = "other.yml" }, default),
             () => Service.SetStepAsync(viewer, planId, packageId, OnboardingStep.OidcOnly, StepState.Confirmed, null, default),
-            () => Service.ConfirmForAllAsync(viewer, planId, OnboardingStep.OidcOnly, default),
+            () => Service.ConfirmForAllAsync(viewer, planId, OnboardingStep.OidcOnly, [], default),
             () => Service.VerifyTrustListAsync(viewer, planId, "{}", "ob-guard", default),
+            () => Service.VerifyProbeReportAsync(viewer, planId, "{}", default),
         ];
         foreach (var change in changes)
         {
@@ -401,7 +402,7 @@ public sealed class OnboardingFlowTests : IAsyncLifetime
 
         Assert.Equal(1, added);
         Assert.Equal(OnboardingService.DefaultPlanName, (await Service.GetPlanAsync(planId, default))!.Name);
-        Assert.Equal((1, (string?)null), await Service.ConfirmForAllAsync(Bob, planId, OnboardingStep.OidcOnly, default));
+        Assert.Equal((1, (string?)null), await Service.ConfirmForAllAsync(Bob, planId, OnboardingStep.OidcOnly, [], default));
         Assert.Equal("bob", (await RowAsync(planId, "ob-grid")).Steps[OnboardingStep.OidcOnly]!.Actor);
     }
     [Fact]

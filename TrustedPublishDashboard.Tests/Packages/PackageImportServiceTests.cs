@@ -13,7 +13,7 @@ public sealed class PackageImportServiceTests
         await using var db = await TempDatabase.CreateMigratedAsync();
         var repo = new PackageRepository(db.Connections);
         await repo.AddAsync([new PackageId(Registry.Npm, "existing")], null, default);
-        var service = new PackageImportService(repo);
+        var service = new PackageImportService(repo, []);
 
         var report = await service.ImportAsync("left-pad\nBad Name\npypi:Zope.Interface\nexisting\nleft-pad\ncargo:serde", "team-a", default);
 
@@ -35,7 +35,7 @@ public sealed class PackageImportServiceTests
         var repo = new PackageRepository(db.Connections);
         var text = string.Join('\n', Enumerable.Range(0, PackageImportService.MaxLines + 1).Select(i => $"p{i}"));
 
-        var report = await new PackageImportService(repo).ImportAsync(text, null, default);
+        var report = await new PackageImportService(repo, []).ImportAsync(text, null, default);
 
         Assert.Contains("at most", report.Error);
         Assert.Equal(0, await repo.CountAsync(default));
@@ -47,7 +47,7 @@ public sealed class PackageImportServiceTests
         await using var db = await TempDatabase.CreateMigratedAsync();
         var repo = new PackageRepository(db.Connections);
 
-        var report = await new PackageImportService(repo).AddOneAsync(Registry.PyPI, "ok\nsneaky", null, default);
+        var report = await new PackageImportService(repo, []).AddOneAsync(Registry.PyPI, "ok\nsneaky", null, default);
 
         Assert.NotNull(report.Error);
         Assert.Equal(0, await repo.CountAsync(default));

@@ -31,7 +31,7 @@ public sealed class BrowserTests(BrowserFixture fixture)
         await Expect(page.GetByTestId("import-summary")).ToHaveTextAsync("2 added, 0 already tracked, 0 duplicate, 1 invalid.");
         await Expect(page.GetByTestId("import-error")).ToHaveCountAsync(1);
         await Expect(page.GetByTestId("import-error")).ToContainTextAsync("Line 2");
-        await Expect(page.GetByTestId("import-error")).ToContainTextAsync("lowercase");
+        await Expect(page.GetByTestId("import-error")).ToContainTextAsync("a space");
         var names = page.GetByTestId("package-name");
         await Expect(names.Filter(new() { HasText = "browser-pkg-one" })).ToHaveCountAsync(1);
         await Expect(names.Filter(new() { HasText = "browser-pkg-two" })).ToHaveCountAsync(1);
@@ -86,11 +86,14 @@ public sealed class BrowserTests(BrowserFixture fixture)
         await page.GetByTestId("add-one-name").FillAsync("browser-polled");
         await page.GetByTestId("add-one").ClickAsync();
         var row = page.Locator("tr", new() { Has = page.GetByTestId("package-name").Filter(new() { HasText = "browser-polled" }) });
-        await Expect(row).ToContainTextAsync("not yet");
+
+        // Checked at once: no poll, no reload, the verdict is there when the add finishes.
+        await Expect(page.GetByTestId("import-check")).ToContainTextAsync("Checked on the registry: 1 read.");
+        await Expect(row.GetByTestId("status-badge")).ToHaveTextAsync("non-compliant");
 
         var jobsPage = await fixture.OpenAsync("jobs");
         await jobsPage.GetByTestId("run-now-npm-poll").ClickAsync();
-        await Expect(jobsPage.GetByTestId("outcome-npm-poll")).ToHaveTextAsync("succeeded");
+        await Expect(jobsPage.GetByTestId("outcome-npm-poll")).ToHaveAttributeAsync("data-outcome", new Regex("^(succeeded|completed-with-failures)$"));
         await jobsPage.Context.CloseAsync();
 
         await page.ReloadAsync();
@@ -137,7 +140,9 @@ public sealed class BrowserTests(BrowserFixture fixture)
         await page.GetByTestId("load-sample").ClickAsync();
 
         await Expect(page.GetByTestId("tile-packages")).ToContainTextAsync("60");
-        await Expect(page.GetByTestId("compliance-chart").Locator("path.mud-chart-bar")).ToHaveCountAsync(4);
+        // The four verdicts and, as a series of its own, the sample packages.
+        await Expect(page.GetByTestId("compliance-chart").Locator("path.mud-chart-bar")).ToHaveCountAsync(5);
+        Assert.Equal("compliant,non-compliant,unknown,error,sample", await page.GetByTestId("compliance-chart").GetAttributeAsync("data-series"));
         foreach (var status in new[] { "compliant", "non-compliant", "unknown", "error" })
         {
             var tile = await page.GetByTestId($"tile-{status}").EvaluateAsync<string>("e => getComputedStyle(e).borderLeftColor");
@@ -149,7 +154,7 @@ public sealed class BrowserTests(BrowserFixture fixture)
         await Expect(page.GetByText("Sample workspace loaded")).ToBeVisibleAsync();
         await BrowserScreenshots.ScreenshotBothThemesAsync(page, "dashboard-sample-data");
 
-        await page.GetByTestId("remove-sample").ClickAsync();
+        await BrowserFixture.ConfirmSampleRemovalAsync(page);
 
         await Expect(page.GetByTestId("first-step")).ToBeVisibleAsync();
         await context.CloseAsync();

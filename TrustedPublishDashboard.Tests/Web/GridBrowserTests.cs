@@ -321,7 +321,7 @@ public sealed class GridBrowserTests(BrowserFixture fixture)
         await page.GoBackAsync();
         await BrowserFixture.WaitInteractiveAsync(page);
 
-        await page.GetByTestId("remove-sample").ClickAsync();
+        await BrowserFixture.ConfirmSampleRemovalAsync(page);
 
         await Expect(page.GetByTestId("first-step")).ToBeVisibleAsync();
         await context.CloseAsync();

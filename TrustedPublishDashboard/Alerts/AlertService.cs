@@ -49,7 +49,8 @@ public sealed record AlertView(
     long Sent,
     long Pending,
     long Failed,
-    string Delivery)
+    string Delivery,
+    bool IsSample = false)
 {
     /// <summary>The package's detail page, relative to the dashboard; null for the digest and registry-wide alerts.</summary>
     public string? PackageHref => Package is null ? null : PackageLinks.Detail(Registry, Package);
@@ -61,7 +62,7 @@ public sealed record AlertView(
 
     public static AlertView From(AlertRow a) => new(a.Id, a.Kind, a.SeverityValue, a.Registry, a.Package.Length == 0 ? null : a.Package, a.Version,
         a.Title, a.Message, a.CreatedAt, StateOf(a), a.AcknowledgedBy, a.AcknowledgedAt, a.DeliveriesSent, a.DeliveriesPending, a.DeliveriesFailed,
-        DeliveryOf(a));
+        DeliveryOf(a), a.IsSample);
 
     /// <summary>Acknowledged wins; otherwise muted or historic (never delivered); otherwise open. Mirrors the repository's state filter.</summary>
     public static string StateOf(AlertRow a) =>
@@ -70,7 +71,7 @@ public sealed record AlertView(
         : a.DispatchState == AlertStates.Historic ? AlertStates.Historic
         : AlertStates.Open;
 
-    public static string DeliveryOf(AlertRow a) => a.DispatchState switch
+    public static string DeliveryOf(AlertRow a) => a.IsSample ? "not sent (sample)" : a.DispatchState switch
     {
         "muted" => "not sent (muted)",
         "historic" => "not sent (before tracking)",
@@ -89,6 +90,12 @@ public enum MuteScope
 {
     Package,
     Kind,
+}
+
+/// <summary>What a mute did, in a sentence for the user ("muted kind X for 7 days; acknowledged 4 open alerts"), or why it could not.</summary>
+public sealed record MuteOutcome(string? Error, string? Done)
+{
+    public static MuteOutcome Refused(string error) => new(error, null);
 }
 
 public sealed record MuteView(long Id, MuteScope Scope, string Description, string Until, string CreatedBy);
@@ -143,25 +150,48 @@ public sealed class AlertService(AlertRepository alerts, AlertDeliveryRepository
     /// Mutes the alert's package or its kind for a period: alerts raised meanwhile are recorded, not delivered.
     /// Returns why it could not, or null.
     /// </summary>
-    public async Task<string?> MuteAsync(Actor actor, long alertId, MuteScope scope, TimeSpan duration, CancellationToken ct)
+    public async Task<string?> MuteAsync(Actor actor, long alertId, MuteScope scope, TimeSpan duration, CancellationToken ct) =>
+        (await MuteAsync(actor, alertId, scope, duration, acknowledgeOpen: false, ct)).Error;
+
+    /// <summary>
+    /// Mutes the alert's package or its kind for a period; muting a kind can also acknowledge that kind's open alerts
+    /// (the mute and the acknowledgements are one transaction). Says what it did, or why it could not.
+    /// </summary>
+    public async Task<MuteOutcome> MuteAsync(Actor actor, long alertId, MuteScope scope, TimeSpan duration, bool acknowledgeOpen, CancellationToken ct)
     {
         actor.Require(Permission.Administer);
-        if (duration < TimeSpan.FromMinutes(1) || duration > MaxMute) return "Mute for between a minute and a year.";
-        if (await alerts.GetAsync(alertId, ct) is not { } alert) return "The alert no longer exists.";
-        if (alert.Kind == AlertKinds.Digest) return "The daily digest cannot be muted: turn it off per channel in Settings.";
+        if (duration < TimeSpan.FromMinutes(1) || duration > MaxMute) return MuteOutcome.Refused("Mute for between a minute and a year.");
+        if (await alerts.GetAsync(alertId, ct) is not { } alert) return MuteOutcome.Refused("The alert no longer exists.");
+        if (alert.Kind == AlertKinds.Digest) return MuteOutcome.Refused("The daily digest cannot be muted: turn it off per channel in Settings.");
         var now = _time.GetUtcNow();
+        var period = LabelOf(duration);
         switch (scope)
         {
             case MuteScope.Package when alert.Package.Length > 0:
                 await alerts.MuteAsync("package", alert.Registry, alert.Package, null, now + duration, actor.Name, now, ct);
-                return null;
+                return new MuteOutcome(null, $"muted package {alert.Registry}:{alert.Package} for {period}");
+            case MuteScope.Kind when acknowledgeOpen:
+                var acknowledged = await alerts.MuteKindAndAcknowledgeAsync(alert.Kind, now + duration, actor.Name, now, ct);
+                return new MuteOutcome(null, $"muted kind {alert.Kind} for {period}; acknowledged {Alerts(acknowledged)}");
             case MuteScope.Kind:
                 await alerts.MuteAsync("kind", null, null, alert.Kind, now + duration, actor.Name, now, ct);
-                return null;
+                return new MuteOutcome(null, $"muted kind {alert.Kind} for {period}");
             default:
-                return "This alert is not about a package: mute its kind instead.";
+                return MuteOutcome.Refused("This alert is not about a package: mute its kind instead.");
         }
     }
+
+    /// <summary>How many alerts of a kind are open (not acknowledged, muted or historic): what muting the kind can acknowledge.</summary>
+    public async Task<int> OpenCountOfKindAsync(string kind, CancellationToken ct) =>
+        (await alerts.QueryAsync(new AlertQuery(Kind: kind, State: AlertStates.Open, Take: 1), ct)).Total;
+
+    /// <summary>These alerts as they are now (e.g. just acknowledged), in no particular order; missing ids are left out.</summary>
+    public async Task<IReadOnlyList<AlertView>> GetManyAsync(IReadOnlyCollection<long> ids, CancellationToken ct) =>
+        (await alerts.GetManyAsync(ids, ct)).Select(AlertView.From).ToList();
+
+    public static string LabelOf(TimeSpan duration) => MuteDurations.FirstOrDefault(d => d.Duration == duration)?.Label ?? duration.ToString();
+
+    private static string Alerts(int count) => count == 1 ? "1 open alert" : $"{count} open alerts";
 
     /// <summary>Ends a mute now; false when it had already ended.</summary>
     public async Task<bool> UnmuteAsync(Actor actor, long muteId, CancellationToken ct)

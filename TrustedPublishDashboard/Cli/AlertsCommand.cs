@@ -99,6 +99,11 @@ public static class AlertsCommand
             {
                 var summary = await provider.GetRequiredService<AlertDispatcher>().DispatchAsync(ct);
                 await stderr.WriteLineAsync("alerts: " + summary);
+                // Without a web server there is no listening address to link to: say so rather than send links that lead nowhere.
+                var links = provider.GetRequiredService<AlertLinks>();
+                await stderr.WriteLineAsync(links.DashboardUrl is { } dashboard
+                    ? $"alerts: links in the alerts point to {dashboard}"
+                    : $"alerts: no dashboard link in the alerts sent: set {AlertLinks.DashboardUrlKey} (e.g. https://dashboard.example.org/) so each alert links to its page");
                 return summary.Failed == 0 ? 0 : 1;
             }
             default:

@@ -165,7 +165,7 @@ public static class AuditCommand
         var fetch = await client.FetchAsync(package, FetchContext.Fresh(stats), ct);
         return fetch switch
         {
-            RegistryFetch.Fetched f => new PackageResult(package, EvidenceRules.Evaluate(f.History), f.History, null) { Warnings = f.AttestationProblems },
+            RegistryFetch.Fetched f => new PackageResult(package, EvidenceRules.Evaluate(f.History, FindingAudience.Cli), f.History, null) { Warnings = f.AttestationProblems },
             RegistryFetch.Failed failed => new PackageResult(package, null, null, failed.Error),
             _ => new PackageResult(package, null, null, "unexpected response"),
         };

@@ -85,7 +85,7 @@ public static class PollCommand
 
         var summary = await provider.GetRequiredService<PollService>().PollAsync(Registry.Npm, "cli", null, ct);
         await stdout.WriteLineAsync(
-            $"{{\"packages\":{summary.Total},\"ok\":{summary.Ok},\"unchanged\":{summary.Unchanged},\"failed\":{summary.Failed}," +
+            $"{{\"packages\":{summary.Total},\"outcome\":\"{summary.Outcome}\",\"ok\":{summary.Ok},\"unchanged\":{summary.Unchanged},\"notPublished\":{summary.NotPublished},\"failed\":{summary.Failed}," +
             $"\"requests\":{summary.Requests},\"bytes\":{summary.Bytes},\"notModified\":{summary.NotModified},\"seconds\":{summary.Duration.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture)}}}");
         await stderr.WriteLineAsync("poll: " + summary);
         return summary.Failed == 0 ? 0 : 1;

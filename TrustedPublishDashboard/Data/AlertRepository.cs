@@ -24,6 +24,8 @@ public sealed record AlertRow
     public long DeliveriesFailed { get; init; }
     public long DeliveriesPending { get; init; }
     public string? LastDeliveryError { get; init; }
+    /// <summary>Raised by the sample workspace: shown, never delivered.</summary>
+    public bool IsSample { get; init; }
 
     public AlertSeverity SeverityValue => AlertSeverities.Parse(Severity);
 
@@ -81,7 +83,7 @@ public sealed class AlertRepository(IDbConnectionFactory connections)
     private const string SelectAlertColumns = """
         SELECT a.id AS Id, a.registry AS Registry, a.package_id AS PackageId, a.package AS Package, a.key AS Key, a.kind AS Kind,
                a.severity AS Severity, a.title AS Title, a.message AS Message, a.created_at AS CreatedAt, a.idempotency_key AS IdempotencyKey,
-               a.dispatch_state AS DispatchState, a.acknowledged_by AS AcknowledgedBy, a.acknowledged_at AS AcknowledgedAt,
+               a.dispatch_state AS DispatchState, a.acknowledged_by AS AcknowledgedBy, a.acknowledged_at AS AcknowledgedAt, a.is_sample AS IsSample,
                (SELECT COUNT(*) FROM alert_deliveries d WHERE d.alert_id = a.id AND d.state = 'sent') AS DeliveriesSent,
                (SELECT COUNT(*) FROM alert_deliveries d WHERE d.alert_id = a.id AND d.state = 'failed') AS DeliveriesFailed,
                (SELECT COUNT(*) FROM alert_deliveries d WHERE d.alert_id = a.id AND d.state = 'pending') AS DeliveriesPending,
@@ -123,7 +125,17 @@ public sealed class AlertRepository(IDbConnectionFactory connections)
 
     private const string CountFiltered = "SELECT COUNT(*) FROM alerts a " + FilterAlerts;
 
-    private const string SelectFilteredPage = SelectAlertColumns + " " + FilterAlerts + " ORDER BY a.id DESC LIMIT @Take OFFSET @Offset";
+    // Newest first; alerts raised at the same moment (one poll's transaction shares its time) most severe first.
+    private static readonly string SeverityRank =
+        "CASE a.severity " + string.Join(" ", AlertSeverities.All.Select(s => $"WHEN '{s.Code()}' THEN {(int)s}")) + " ELSE 0 END";
+
+    private static readonly string SelectFilteredPage = SelectAlertColumns + " " + FilterAlerts +
+        $" ORDER BY a.created_at DESC, {SeverityRank} DESC, a.id DESC LIMIT @Take OFFSET @Offset";
+
+    private const string AcknowledgeOpenOfKind = """
+        UPDATE alerts SET acknowledged_by = @Actor, acknowledged_at = @Now
+        WHERE kind = @Kind AND acknowledged_at IS NULL AND dispatch_state NOT IN ('muted', 'historic')
+        """;
 
     private const string SelectById = SelectAlertColumns + " WHERE a.id = @Id";
 
@@ -149,13 +161,34 @@ public sealed class AlertRepository(IDbConnectionFactory connections)
         }), tx, cancellationToken: ct));
     }
 
+    // Sample alerts are closed for delivery from the start ('done' with no delivery rows): the dispatcher only plans
+    // 'pending' alerts, so no channel ever receives one.
+    private const string InsertSampleAlert = """
+        INSERT INTO alerts (registry, package_id, package, key, kind, severity, title, message, created_at, idempotency_key, dispatch_state, is_sample)
+        VALUES (@Registry, @PackageId, @Package, @Key, @Kind, @Severity, @Title, @Message, @Now, lower(hex(randomblob(16))), 'done', 1)
+        ON CONFLICT (registry, package, key, kind) DO NOTHING
+        """;
+
+    /// <summary>Records alerts the sample workspace's histories raise: listed on the Alerts page as samples, never delivered.</summary>
+    public async Task<int> InsertSampleAsync(PackageId package, long packageId, IReadOnlyList<AlertCandidate> alerts, DateTimeOffset now, CancellationToken ct)
+    {
+        if (alerts.Count == 0) return 0;
+        await using var connection = await connections.OpenAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(InsertSampleAlert, alerts.Select(a => new
+        {
+            Registry = package.Registry.Code(), PackageId = packageId, Package = package.Name, a.Key, a.Kind, Severity = a.Severity.Code(),
+            a.Title, a.Message, Now = DbTime.ToText(now),
+        }), cancellationToken: ct));
+    }
+
     /// <summary>Inserts alerts in their own transaction (the digest, which no evidence write carries).</summary>
-    public async Task<int> InsertAsync(string registry, string package, IReadOnlyList<AlertCandidate> alerts, DateTimeOffset now, CancellationToken ct)
+    public async Task<int> InsertAsync(string registry, string package, IReadOnlyList<AlertCandidate> alerts, DateTimeOffset now, CancellationToken ct,
+        long? packageId = null)
     {
         await using var connection = await connections.OpenAsync(ct);
         return await connection.ExecuteAsync(new CommandDefinition(InsertAlert, alerts.Select(a => new
         {
-            Registry = registry, PackageId = (long?)null, Package = package, a.Key, a.Kind, Severity = a.Severity.Code(), a.Title, a.Message,
+            Registry = registry, PackageId = packageId, Package = package, a.Key, a.Kind, Severity = a.Severity.Code(), a.Title, a.Message,
             Now = DbTime.ToText(now), Historic = a.Historic ? 1 : 0,
         }), cancellationToken: ct));
     }
@@ -205,6 +238,21 @@ public sealed class AlertRepository(IDbConnectionFactory connections)
         {
             Scope = scope, Registry = registry, Package = package, Kind = kind, Until = DbTime.ToText(until), Actor = actor, Now = DbTime.ToText(now),
         }, cancellationToken: ct));
+    }
+
+    /// <summary>Mutes a kind and acknowledges its open alerts, both or neither; returns how many alerts were acknowledged.</summary>
+    public async Task<int> MuteKindAndAcknowledgeAsync(string kind, DateTimeOffset until, string actor, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await connection.ExecuteScalarAsync<long>(new CommandDefinition(InsertMute, new
+        {
+            Scope = "kind", Registry = (string?)null, Package = (string?)null, Kind = kind, Until = DbTime.ToText(until), Actor = actor, Now = DbTime.ToText(now),
+        }, tx, cancellationToken: ct));
+        var acknowledged = await connection.ExecuteAsync(new CommandDefinition(AcknowledgeOpenOfKind,
+            new { Kind = kind, Actor = actor, Now = DbTime.ToText(now) }, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+        return acknowledged;
     }
 
     public async Task<bool> UnmuteAsync(long id, DateTimeOffset now, CancellationToken ct)

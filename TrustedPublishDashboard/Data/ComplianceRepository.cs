@@ -6,7 +6,7 @@ using TrustedPublishDashboard.Domain;
 namespace TrustedPublishDashboard.Data;
 
 /// <summary>The compliance grid's quick filters, by the code used in URLs and the API.</summary>
-public enum QuickFilter { StillToken, Downgrade, Drift, Unknown, Errors, Findings }
+public enum QuickFilter { StillToken, Downgrade, Drift, Unknown, Errors, Findings, NotPublished }
 
 public enum ComplianceSort { Name, Registry, Group, Status, LatestPublished, LastToken, Checked, Findings, Publisher }
 
@@ -23,6 +23,7 @@ public static class ComplianceCodes
         ["unknown"] = QuickFilter.Unknown,
         ["errors"] = QuickFilter.Errors,
         ["findings"] = QuickFilter.Findings,
+        ["not-published"] = QuickFilter.NotPublished,
     };
 
     public static IReadOnlyDictionary<string, ComplianceSort> Sorts { get; } = new Dictionary<string, ComplianceSort>(StringComparer.OrdinalIgnoreCase)
@@ -39,7 +40,7 @@ public static class ComplianceCodes
     };
 
     /// <summary>Statuses a filter may name; "pending" means not polled yet.</summary>
-    public static IReadOnlySet<string> Statuses { get; } = new HashSet<string>(StringComparer.Ordinal) { "compliant", "non-compliant", "unknown", "error", "pending" };
+    public static IReadOnlySet<string> Statuses { get; } = new HashSet<string>(StringComparer.Ordinal) { "compliant", "non-compliant", "unknown", "error", "not-published", "pending" };
 
     public static IReadOnlyDictionary<string, GroupKey> Groupings { get; } = new Dictionary<string, GroupKey>(StringComparer.OrdinalIgnoreCase)
     {
@@ -112,7 +113,7 @@ public sealed record ComplianceRow
 
 public sealed record CompliancePage(IReadOnlyList<ComplianceRow> Items, int Total);
 
-public sealed record ComplianceCounts(long Packages, long Compliant, long NonCompliant, long Unknown, long Error, long Pending, long OpenFindings, long Sample);
+public sealed record ComplianceCounts(long Packages, long Compliant, long NonCompliant, long Unknown, long Error, long Pending, long OpenFindings, long Sample, long NotPublished = 0);
 
 public sealed record ComplianceSnapshot
 {
@@ -170,16 +171,27 @@ public sealed class ComplianceRepository(IDbConnectionFactory connections)
                COALESCE(SUM(e.status = 'error'), 0) AS Error,
                COALESCE(SUM(e.status IS NULL), 0) AS Pending,
                COALESCE(SUM(e.finding_count), 0) AS OpenFindings,
-               COALESCE(SUM(p.is_sample), 0) AS Sample
+               COALESCE(SUM(p.is_sample), 0) AS Sample,
+               COALESCE(SUM(e.status = 'not-published'), 0) AS NotPublished
         FROM packages p LEFT JOIN package_evidence e ON e.package_id = p.id
         """;
 
-    private const string UpsertSnapshot = """
-        INSERT INTO compliance_snapshots (day, status, count)
-        SELECT @Day, COALESCE(e.status, 'pending'), COUNT(*) FROM packages p LEFT JOIN package_evidence e ON e.package_id = p.id
-        GROUP BY COALESCE(e.status, 'pending')
-        ON CONFLICT (day, status) DO UPDATE SET count = excluded.count
+    // A day's snapshot is the whole distribution at the time of writing: every status gets a row (zero included), so a
+    // status that disappears shows 0 instead of keeping an old count. Sample packages are one series of their own
+    // ("sample"), never mixed into the real statuses.
+    private const string CountForSnapshot = """
+        SELECT CASE WHEN p.is_sample = 1 THEN 'sample' ELSE COALESCE(e.status, 'pending') END AS Status, COUNT(*) AS Count
+        FROM packages p LEFT JOIN package_evidence e ON e.package_id = p.id
+        GROUP BY 1
         """;
+
+    private const string DeleteSnapshotDay = "DELETE FROM compliance_snapshots WHERE day = @Day";
+
+    private const string InsertSnapshot = "INSERT INTO compliance_snapshots (day, status, count) VALUES (@Day, @Status, @Count)";
+
+    /// <summary>Every series a snapshot records: the statuses, "pending" (not checked yet) and "sample".</summary>
+    public static IReadOnlyList<string> SnapshotSeries { get; } =
+        [.. Enum.GetValues<ComplianceStatus>().Select(s => s.Code()), "pending", "sample"];
 
     private const string SelectSnapshots = "SELECT day AS Day, status AS Status, count AS Count FROM compliance_snapshots WHERE day >= @Since ORDER BY day, status";
 
@@ -231,6 +243,7 @@ public sealed class ComplianceRepository(IDbConnectionFactory connections)
             case QuickFilter.Unknown: where.Add("e.status = 'unknown'"); break;
             case QuickFilter.Errors: where.Add("e.status = 'error'"); break;
             case QuickFilter.Findings: where.Add("e.finding_count > 0"); break;
+            case QuickFilter.NotPublished: where.Add("e.status = 'not-published'"); break;
         }
         return (where.Count == 0 ? "" : " WHERE " + string.Join(" AND ", where), args);
     }
@@ -328,12 +341,27 @@ public sealed class ComplianceRepository(IDbConnectionFactory connections)
         return await connection.QuerySingleAsync<ComplianceCounts>(new CommandDefinition(SelectCounts, cancellationToken: ct));
     }
 
-    /// <summary>Records today's count per status (called after every poll; the last call of the day stands).</summary>
+    /// <summary>Rewrites today's snapshot (after every poll and whenever the package set changes; the last write of the day stands).</summary>
     public async Task RecordSnapshotAsync(DateTimeOffset now, CancellationToken ct)
     {
         await using var connection = await connections.OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(UpsertSnapshot,
-            new { Day = now.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) }, cancellationToken: ct));
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await WriteSnapshotAsync(connection, tx, now, ct);
+        await tx.CommitAsync(ct);
+    }
+
+    /// <summary>
+    /// Rewrites the day's snapshot inside the caller's transaction: a change to the package set and the snapshot that
+    /// describes it commit together.
+    /// </summary>
+    public static async Task WriteSnapshotAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction tx, DateTimeOffset now, CancellationToken ct)
+    {
+        var day = now.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var counts = (await connection.QueryAsync<ComplianceSnapshot>(new CommandDefinition(CountForSnapshot, transaction: tx, cancellationToken: ct)))
+            .ToDictionary(c => c.Status, c => c.Count, StringComparer.Ordinal);
+        await connection.ExecuteAsync(new CommandDefinition(DeleteSnapshotDay, new { Day = day }, tx, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition(InsertSnapshot,
+            SnapshotSeries.Select(s => new { Day = day, Status = s, Count = counts.GetValueOrDefault(s) }), tx, cancellationToken: ct));
     }
 
     public async Task<IReadOnlyList<ComplianceSnapshot>> SnapshotsAsync(DateTimeOffset since, CancellationToken ct)

@@ -42,6 +42,32 @@ public sealed record FindingRow
     public string DetectedAt { get; init; } = "";
 }
 
+/// <summary>
+/// One check of one package by a poll: what came of it and how long it took. Saved with the evidence it produced (same
+/// transaction); <see cref="EvidenceRepository.ChecksKept"/> per package are kept.
+/// </summary>
+public sealed record PackageCheck(long? PollRunId, string Outcome, TimeSpan Duration)
+{
+    public const string Updated = "updated";
+    public const string Unchanged = "unchanged";
+    public const string Failed = "failed";
+    public const string NotFound = "not-found";
+    /// <summary>Never found on the registry: the package is not published yet (not a failure).</summary>
+    public const string NotPublished = "not-published";
+}
+
+/// <summary>A stored check, with its poll's trigger (scheduled / manual; null when the run is gone).</summary>
+public sealed record PackageCheckRow
+{
+    public long Id { get; init; }
+    public long? PollRunId { get; init; }
+    public string CheckedAt { get; init; } = "";
+    public string Outcome { get; init; } = "";
+    public string? Error { get; init; }
+    public long DurationMs { get; init; }
+    public string? Trigger { get; init; }
+}
+
 /// <summary>Evidence per package: versions, attestations, findings, status. Every save is one transaction.</summary>
 public sealed class EvidenceRepository(IDbConnectionFactory connections)
 {
@@ -119,6 +145,45 @@ public sealed class EvidenceRepository(IDbConnectionFactory connections)
             consecutive_failures = package_evidence.consecutive_failures + 1
         """;
 
+    /// <summary>Checks kept per package: the detail page shows the newest ten; a few more cover a burst of re-checks.</summary>
+    public const int ChecksKept = 20;
+
+    private const string InsertCheck = """
+        INSERT INTO package_checks (package_id, poll_run_id, checked_at, outcome, error, duration_ms)
+        VALUES (@PackageId, @PollRunId, @Now, @Outcome, @Error, @DurationMs)
+        """;
+
+    // Bounded by the (package_id, id) index: finds the newest row beyond the kept ones and deletes it and older ones.
+    private const string PruneChecks = """
+        DELETE FROM package_checks WHERE package_id = @PackageId AND id <= (
+            SELECT id FROM package_checks WHERE package_id = @PackageId ORDER BY id DESC LIMIT 1 OFFSET @Keep)
+        """;
+
+    private const string SelectChecks = """
+        SELECT c.id AS Id, c.poll_run_id AS PollRunId, c.checked_at AS CheckedAt, c.outcome AS Outcome, c.error AS Error,
+               c.duration_ms AS DurationMs, r.trigger AS Trigger
+        FROM package_checks c LEFT JOIN poll_runs r ON r.id = c.poll_run_id
+        WHERE c.package_id = @PackageId ORDER BY c.id DESC LIMIT @Take
+        """;
+
+    /// <summary>This package's most recent checks, newest first.</summary>
+    public async Task<IReadOnlyList<PackageCheckRow>> ListChecksAsync(long packageId, int take, CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        return (await connection.QueryAsync<PackageCheckRow>(new CommandDefinition(SelectChecks,
+            new { PackageId = packageId, Take = Math.Clamp(take, 1, ChecksKept) }, cancellationToken: ct))).AsList();
+    }
+
+    private static async Task SaveCheckAsync(DbConnection connection, DbTransaction tx, long packageId, PackageCheck? check, string? error, string now, CancellationToken ct)
+    {
+        if (check is null) return;
+        await connection.ExecuteAsync(new CommandDefinition(InsertCheck, new
+        {
+            PackageId = packageId, check.PollRunId, Now = now, check.Outcome, Error = error, DurationMs = (long)check.Duration.TotalMilliseconds,
+        }, tx, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition(PruneChecks, new { PackageId = packageId, Keep = ChecksKept }, tx, cancellationToken: ct));
+    }
+
     public async Task<StoredPackageState> LoadStateAsync(long packageId, CancellationToken ct)
     {
         await using var connection = await connections.OpenAsync(ct);
@@ -174,8 +239,9 @@ public sealed class EvidenceRepository(IDbConnectionFactory connections)
 
     /// <summary>Stores a successful fetch: versions, new attestations, findings and status, all or nothing.</summary>
     /// <param name="alerts">Alerts the new evidence raises: written in the same transaction (the outbox).</param>
+    /// <param name="check">The poll's record of this check, saved alongside (null: not part of a poll, e.g. sample data).</param>
     public async Task SaveFetchedAsync(long packageId, RegistryFetch.Fetched fetch, PackageEvaluation evaluation, DateTimeOffset now, CancellationToken ct,
-        IReadOnlyList<AlertCandidate>? alerts = null)
+        IReadOnlyList<AlertCandidate>? alerts = null, PackageCheck? check = null)
     {
         var readings = fetch.NewAttestations.ToDictionary(a => a.Version, a => a.Reading, StringComparer.Ordinal);
         await using var connection = await connections.OpenAsync(ct);
@@ -201,12 +267,13 @@ public sealed class EvidenceRepository(IDbConnectionFactory connections)
             SuccessParameters(packageId, fetch.History, evaluation, fetch.ETag, fetch.LastModified, JsonSerializer.Serialize(fetch.Maintainers, Json), nowText),
             tx, cancellationToken: ct));
         await AlertRepository.InsertAsync(connection, tx, fetch.History.Package, packageId, alerts ?? [], nowText, ct);
+        await SaveCheckAsync(connection, tx, packageId, check, null, nowText, ct);
         await tx.CommitAsync(ct);
     }
 
     /// <summary>The registry said nothing changed: refresh the check time and the status from stored evidence.</summary>
     public async Task SaveUnchangedAsync(long packageId, PackageHistory history, PackageEvaluation evaluation, string? etag, string? lastModified, DateTimeOffset now,
-        CancellationToken ct, IReadOnlyList<AlertCandidate>? alerts = null)
+        CancellationToken ct, IReadOnlyList<AlertCandidate>? alerts = null, PackageCheck? check = null)
     {
         await using var connection = await connections.OpenAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
@@ -215,6 +282,7 @@ public sealed class EvidenceRepository(IDbConnectionFactory connections)
         await connection.ExecuteAsync(new CommandDefinition(UpsertSuccess,
             SuccessParameters(packageId, history, evaluation, etag, lastModified, null, nowText), tx, cancellationToken: ct));
         await AlertRepository.InsertAsync(connection, tx, history.Package, packageId, alerts ?? [], nowText, ct);
+        await SaveCheckAsync(connection, tx, packageId, check, null, nowText, ct);
         await tx.CommitAsync(ct);
     }
 
@@ -245,14 +313,33 @@ public sealed class EvidenceRepository(IDbConnectionFactory connections)
         };
     }
 
+    private const string UpsertNotPublished = """
+        INSERT INTO package_evidence (package_id, status, checked_at, error, consecutive_failures)
+        VALUES (@PackageId, 'not-published', @Now, NULL, 0)
+        ON CONFLICT (package_id) DO UPDATE SET status = 'not-published', checked_at = excluded.checked_at, error = NULL, consecutive_failures = 0
+        """;
+
+    /// <summary>The registry has never had the package (never found, now 404): status not-published, no error.</summary>
+    public async Task SaveNotPublishedAsync(long packageId, DateTimeOffset now, CancellationToken ct, PackageCheck? check = null)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var nowText = DbTime.ToText(now);
+        await connection.ExecuteAsync(new CommandDefinition(UpsertNotPublished, new { PackageId = packageId, Now = nowText }, tx, cancellationToken: ct));
+        await SaveCheckAsync(connection, tx, packageId, check, null, nowText, ct);
+        await tx.CommitAsync(ct);
+    }
+
     /// <summary>A failed fetch: only the check columns change; stored versions, findings and validators are kept.</summary>
-    public async Task SaveFailureAsync(long packageId, string error, DateTimeOffset now, CancellationToken ct, PackageId? package = null, AlertCandidate? alert = null)
+    public async Task SaveFailureAsync(long packageId, string error, DateTimeOffset now, CancellationToken ct, PackageId? package = null, AlertCandidate? alert = null,
+        PackageCheck? check = null)
     {
         await using var connection = await connections.OpenAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var nowText = DbTime.ToText(now);
         await connection.ExecuteAsync(new CommandDefinition(UpsertFailure, new { PackageId = packageId, Error = error, Now = nowText }, tx, cancellationToken: ct));
         if (package is not null && alert is not null) await AlertRepository.InsertAsync(connection, tx, package, packageId, [alert], nowText, ct);
+        await SaveCheckAsync(connection, tx, packageId, check, error, nowText, ct);
         await tx.CommitAsync(ct);
     }
 

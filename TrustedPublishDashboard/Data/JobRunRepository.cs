@@ -3,7 +3,20 @@ using Dapper;
 namespace TrustedPublishDashboard.Data;
 
 public sealed record JobRun(long Id, string JobKey, string Trigger, string? RequestedBy, DateTimeOffset StartedAt,
-    DateTimeOffset? FinishedAt, long? DurationMs, string Outcome, string? Error, string? Detail);
+    DateTimeOffset? FinishedAt, long? DurationMs, string Outcome, string? Error, string? Detail, int? FailedCount = null, string? Link = null);
+
+/// <summary>How a job run ended. A run that did its work but some items failed is not "succeeded".</summary>
+public static class JobOutcomes
+{
+    public const string Running = "running";
+    public const string Succeeded = "succeeded";
+    public const string CompletedWithFailures = "completed-with-failures";
+    public const string Failed = "failed";
+    public const string Interrupted = "interrupted";
+
+    /// <summary>How an outcome reads on the Jobs page.</summary>
+    public static string Label(string outcome) => outcome == CompletedWithFailures ? "completed with failures" : outcome;
+}
 
 /// <summary>The history of background job executions.</summary>
 public sealed class JobRunRepository(IDbConnectionFactory connections)
@@ -14,7 +27,8 @@ public sealed class JobRunRepository(IDbConnectionFactory connections)
         """;
 
     private const string UpdateFinished = """
-        UPDATE job_runs SET finished_at = @FinishedAt, duration_ms = @DurationMs, outcome = @Outcome, error = @Error, detail = @Detail
+        UPDATE job_runs SET finished_at = @FinishedAt, duration_ms = @DurationMs, outcome = @Outcome, error = @Error, detail = @Detail,
+            failed_count = @FailedCount, link = @Link
         WHERE id = @Id
         """;
 
@@ -26,7 +40,8 @@ public sealed class JobRunRepository(IDbConnectionFactory connections)
 
     private const string SelectColumns = """
         SELECT id AS Id, job_key AS JobKey, trigger AS Trigger, requested_by AS RequestedBy, started_at AS StartedAt,
-               finished_at AS FinishedAt, duration_ms AS DurationMs, outcome AS Outcome, error AS Error, detail AS Detail
+               finished_at AS FinishedAt, duration_ms AS DurationMs, outcome AS Outcome, error AS Error, detail AS Detail,
+               failed_count AS FailedCount, link AS Link
         FROM job_runs
         """;
 
@@ -44,7 +59,8 @@ public sealed class JobRunRepository(IDbConnectionFactory connections)
             new { JobKey = jobKey, Trigger = trigger, RequestedBy = requestedBy, StartedAt = DbTime.ToText(startedAt) }, cancellationToken: ct));
     }
 
-    public async Task FinishAsync(long id, DateTimeOffset finishedAt, TimeSpan duration, string outcome, string? error, string? detail, CancellationToken ct)
+    public async Task FinishAsync(long id, DateTimeOffset finishedAt, TimeSpan duration, string outcome, string? error, string? detail, CancellationToken ct,
+        int? failedCount = null, string? link = null)
     {
         await using var connection = await connections.OpenAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(UpdateFinished, new
@@ -55,6 +71,8 @@ public sealed class JobRunRepository(IDbConnectionFactory connections)
             Outcome = outcome,
             Error = error,
             Detail = detail,
+            FailedCount = failedCount,
+            Link = link,
         }, cancellationToken: ct));
     }
 
@@ -90,7 +108,10 @@ public sealed class JobRunRepository(IDbConnectionFactory connections)
         public string Outcome { get; init; } = "";
         public string? Error { get; init; }
         public string? Detail { get; init; }
+        public long? FailedCount { get; init; }
+        public string? Link { get; init; }
 
-        public JobRun ToRun() => new(Id, JobKey, Trigger, RequestedBy, DbTime.Parse(StartedAt), DbTime.ParseOrNull(FinishedAt), DurationMs, Outcome, Error, Detail);
+        public JobRun ToRun() => new(Id, JobKey, Trigger, RequestedBy, DbTime.Parse(StartedAt), DbTime.ParseOrNull(FinishedAt), DurationMs, Outcome, Error, Detail,
+            FailedCount is { } n ? (int)n : null, Link);
     }
 }

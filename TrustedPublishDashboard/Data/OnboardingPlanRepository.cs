@@ -85,6 +85,16 @@ public sealed record TrustCheckRow
     public string ResultJson { get; init; } = "";
 }
 
+/// <summary>A trust configuration done (verified or confirmed) whose package has not yet seen a trusted publish.</summary>
+public sealed record UnusedTrustRow
+{
+    public long PackageId { get; init; }
+    public string Registry { get; init; } = "";
+    public string Name { get; init; } = "";
+    public string PlanName { get; init; } = "";
+    public string ConfiguredAt { get; init; } = "";
+}
+
 /// <summary>What a package's manifest says, for adding it to a plan.</summary>
 public sealed record PlanMemberInput(long PackageId, string Source, string? ManifestVersion = null, string? RepositoryUrl = null,
     string? RepositoryDirectory = null, string? WorkspacePath = null, PublishSetup? PublishSetup = null);
@@ -127,7 +137,7 @@ public sealed class OnboardingPlanRepository(IDbConnectionFactory connections)
 
     private const string InsertMembers = """
         INSERT INTO onboarding_plan_packages (plan_id, package_id, added_at, source)
-        SELECT @PlanId, p.id, @Now, @Source FROM packages p WHERE p.id IN (SELECT value FROM json_each(@Ids))
+        SELECT @PlanId, p.id, @Now, @Source FROM packages p WHERE p.id IN (SELECT value FROM json_each(@Ids)) AND p.is_sample = 0
         ON CONFLICT (plan_id, package_id) DO NOTHING
         """;
 
@@ -228,7 +238,20 @@ public sealed class OnboardingPlanRepository(IDbConnectionFactory connections)
         WHERE pp.package_id = @PackageId ORDER BY pl.id
         """;
 
+    // npm may expire a trust configuration that sees no trusted publish within 2 days: those still waiting for one.
+    private const string SelectUnusedTrust = """
+        SELECT p.id AS PackageId, p.registry AS Registry, p.name AS Name, pl.name AS PlanName, s.updated_at AS ConfiguredAt
+        FROM onboarding_steps s
+        JOIN onboarding_plans pl ON pl.id = s.plan_id
+        JOIN packages p ON p.id = s.package_id
+        WHERE s.step = 'trust-configured' AND s.state IN ('verified', 'confirmed')
+          AND NOT EXISTS (SELECT 1 FROM onboarding_steps f WHERE f.plan_id = s.plan_id AND f.package_id = s.package_id
+                            AND f.step = 'first-oidc-publish' AND f.state = 'verified')
+        ORDER BY p.name, pl.id
+        """;
+
     /// <summary>Adds packages to the named plan (created if new); returns the plan and how many were new to it.</summary>
+    /// <remarks>Sample packages are never added: they have no registry to onboard to.</remarks>
     public async Task<(long PlanId, int Added)> AddAsync(string planName, IReadOnlyCollection<long> packageIds, CancellationToken ct, string source = "grid")
     {
         var name = string.IsNullOrWhiteSpace(planName) ? DefaultPlanName : planName.Trim();
@@ -397,5 +420,11 @@ public sealed class OnboardingPlanRepository(IDbConnectionFactory connections)
     {
         await using var connection = await connections.OpenAsync(ct);
         return (await connection.QueryAsync<PackagePlanRow>(new CommandDefinition(SelectPackagePlans, new { PackageId = packageId }, cancellationToken: ct))).AsList();
+    }
+
+    public async Task<IReadOnlyList<UnusedTrustRow>> UnusedTrustAsync(CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        return (await connection.QueryAsync<UnusedTrustRow>(new CommandDefinition(SelectUnusedTrust, cancellationToken: ct))).AsList();
     }
 }

@@ -5,10 +5,28 @@ using TrustedPublishDashboard.Domain;
 namespace TrustedPublishDashboard.Data;
 
 /// <summary>A tracked package (its verdict is in <see cref="ComplianceRow"/>).</summary>
-public sealed record PackageRow(long Id, Registry Registry, string Name, long? GroupId, string? GroupName, DateTimeOffset AddedAt)
+public sealed record PackageRow(long Id, Registry Registry, string Name, long? GroupId, string? GroupName, DateTimeOffset AddedAt, bool IsSample = false)
 {
     public PackageId PackageId => new(Registry, Name);
 }
+
+/// <summary>What removing the sample workspace would change: shown before the user confirms.</summary>
+public sealed record SampleImpact(int Packages, int Alerts, IReadOnlyList<SamplePlanImpact> Plans)
+{
+    /// <summary>The confirmation's sentence: everything the removal changes, and what it leaves alone.</summary>
+    public string Describe()
+    {
+        var text = $"Remove {Packages:N0} sample package(s) and their generated evidence";
+        text += Alerts > 0 ? $", and {Alerts:N0} sample alert(s)?" : "?";
+        if (Plans.Count > 0)
+            text += " Onboarding plans that contain sample packages lose them: " +
+                    string.Join(", ", Plans.Select(p => $"\u201c{p.Plan}\u201d ({p.Packages:N0})")) + ".";
+        return text + " Your own packages, plans and alerts are not changed.";
+    }
+}
+
+/// <summary>An onboarding plan that holds sample packages and would lose them.</summary>
+public sealed record SamplePlanImpact(string Plan, int Packages);
 
 /// <summary>A group with how many packages it holds. Dapper fills init properties (robust to SQLite's per-row typing).</summary>
 public sealed record PackageGroupRow
@@ -22,7 +40,8 @@ public sealed record PackageGroupRow
 public sealed class PackageRepository(IDbConnectionFactory connections)
 {
     private const string SelectColumns = """
-        SELECT p.id AS Id, p.registry AS Registry, p.name AS Name, p.group_id AS GroupId, g.name AS GroupName, p.added_at AS AddedAt
+        SELECT p.id AS Id, p.registry AS Registry, p.name AS Name, p.group_id AS GroupId, g.name AS GroupName, p.added_at AS AddedAt,
+               p.is_sample AS IsSample
         FROM packages p
         LEFT JOIN package_groups g ON g.id = p.group_id
         """;
@@ -44,8 +63,6 @@ public sealed class PackageRepository(IDbConnectionFactory connections)
         GROUP BY g.id, g.name ORDER BY g.name
         """;
 
-    private const string DeleteById = "DELETE FROM packages WHERE id = @Id";
-
     private const string DeleteByIds = "DELETE FROM packages WHERE id IN (SELECT value FROM json_each(@Ids))";
 
     private const string CountAll = "SELECT COUNT(*) FROM packages";
@@ -65,6 +82,7 @@ public sealed class PackageRepository(IDbConnectionFactory connections)
                 new { Registry = package.Registry.Code(), package.Name, GroupId = groupId, AddedAt = DbTime.ToText(now), Sample = sample ? 1 : 0 }, tx, cancellationToken: ct));
             if (rows == 1) added.Add(package);
         }
+        if (added.Count > 0) await ComplianceRepository.WriteSnapshotAsync(connection, tx, now, ct);
         await tx.CommitAsync(ct);
         return added;
     }
@@ -91,18 +109,18 @@ public sealed class PackageRepository(IDbConnectionFactory connections)
         return row?.ToRow();
     }
 
-    public async Task<bool> RemoveAsync(long id, CancellationToken ct)
-    {
-        await using var connection = await connections.OpenAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition(DeleteById, new { Id = id }, cancellationToken: ct)) == 1;
-    }
+    public async Task<bool> RemoveAsync(long id, CancellationToken ct) => await RemoveManyAsync([id], ct) == 1;
 
     /// <summary>Stops tracking several packages at once (their evidence goes by cascade); returns how many were removed.</summary>
     public async Task<int> RemoveManyAsync(IReadOnlyCollection<long> ids, CancellationToken ct)
     {
         if (ids.Count == 0) return 0;
         await using var connection = await connections.OpenAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition(DeleteByIds, new { Ids = System.Text.Json.JsonSerializer.Serialize(ids) }, cancellationToken: ct));
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var removed = await connection.ExecuteAsync(new CommandDefinition(DeleteByIds, new { Ids = System.Text.Json.JsonSerializer.Serialize(ids) }, tx, cancellationToken: ct));
+        if (removed > 0) await ComplianceRepository.WriteSnapshotAsync(connection, tx, DateTimeOffset.UtcNow, ct);
+        await tx.CommitAsync(ct);
+        return removed;
     }
 
     /// <summary>Moves packages to a group (created if new), or out of any group when the name is empty.</summary>
@@ -122,9 +140,60 @@ public sealed class PackageRepository(IDbConnectionFactory connections)
     public async Task<int> RemoveSampleAsync(CancellationToken ct)
     {
         await using var connection = await connections.OpenAsync(ct);
-        var removed = await connection.ExecuteAsync(new CommandDefinition(DeleteSample, cancellationToken: ct));
-        await connection.ExecuteAsync(new CommandDefinition("DELETE FROM package_groups WHERE name = 'sample' AND id NOT IN (SELECT group_id FROM packages WHERE group_id IS NOT NULL)", cancellationToken: ct));
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        // Sample alerts go with their packages (a package's alerts otherwise outlive it, as history).
+        await connection.ExecuteAsync(new CommandDefinition("DELETE FROM alerts WHERE is_sample = 1", transaction: tx, cancellationToken: ct));
+        var removed = await connection.ExecuteAsync(new CommandDefinition(DeleteSample, transaction: tx, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition("DELETE FROM package_groups WHERE name = 'sample' AND id NOT IN (SELECT group_id FROM packages WHERE group_id IS NOT NULL)", transaction: tx, cancellationToken: ct));
+        await ComplianceRepository.WriteSnapshotAsync(connection, tx, DateTimeOffset.UtcNow, ct);
+        await tx.CommitAsync(ct);
         return removed;
+    }
+
+    private const string SelectSampleImpact = """
+        SELECT (SELECT COUNT(*) FROM packages WHERE is_sample = 1) AS Packages,
+               (SELECT COUNT(*) FROM alerts WHERE is_sample = 1) AS Alerts
+        """;
+
+    private const string SelectPlansWithSamples = """
+        SELECT pl.name AS Plan, COUNT(*) AS Packages
+        FROM onboarding_plan_packages pp JOIN onboarding_plans pl ON pl.id = pp.plan_id JOIN packages p ON p.id = pp.package_id
+        WHERE p.is_sample = 1 GROUP BY pl.id, pl.name ORDER BY pl.name
+        """;
+
+    /// <summary>What removing the sample workspace changes: its packages, its alerts, and the plans that hold sample packages.</summary>
+    public async Task<SampleImpact> SampleImpactAsync(CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        var counts = await connection.QuerySingleAsync<(long Packages, long Alerts)>(new CommandDefinition(SelectSampleImpact, cancellationToken: ct));
+        var plans = (await connection.QueryAsync<(string Plan, long Packages)>(new CommandDefinition(SelectPlansWithSamples, cancellationToken: ct)))
+            .Select(p => new SamplePlanImpact(p.Plan, (int)p.Packages)).ToList();
+        return new SampleImpact((int)counts.Packages, (int)counts.Alerts, plans);
+    }
+
+    /// <summary>The ids of tracked packages, by registry and name.</summary>
+    public async Task<IReadOnlyList<long>> FindIdsAsync(IReadOnlyCollection<PackageId> packages, CancellationToken ct)
+    {
+        var ids = new List<long>(packages.Count);
+        if (packages.Count == 0) return ids;
+        await using var connection = await connections.OpenAsync(ct);
+        foreach (var package in packages)
+        {
+            if (await connection.ExecuteScalarAsync<long?>(new CommandDefinition("SELECT id FROM packages WHERE registry = @Registry AND name = @Name",
+                    new { Registry = package.Registry.Code(), package.Name }, cancellationToken: ct)) is { } id)
+                ids.Add(id);
+        }
+        return ids;
+    }
+
+    /// <summary>How many of the packages are samples.</summary>
+    public async Task<int> CountSampleAsync(IReadOnlyCollection<long> ids, CancellationToken ct)
+    {
+        if (ids.Count == 0) return 0;
+        await using var connection = await connections.OpenAsync(ct);
+        return await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+            "SELECT COUNT(*) FROM packages WHERE is_sample = 1 AND id IN (SELECT value FROM json_each(@Ids))",
+            new { Ids = System.Text.Json.JsonSerializer.Serialize(ids) }, cancellationToken: ct));
     }
 
     public async Task<int> CountAsync(CancellationToken ct)
@@ -147,7 +216,8 @@ public sealed class PackageRepository(IDbConnectionFactory connections)
         public long? GroupId { get; init; }
         public string? GroupName { get; init; }
         public string AddedAt { get; init; } = "";
+        public bool IsSample { get; init; }
 
-        public PackageRow ToRow() => new(Id, RegistryCatalog.Parse(Registry), Name, GroupId, GroupName, DbTime.Parse(AddedAt));
+        public PackageRow ToRow() => new(Id, RegistryCatalog.Parse(Registry), Name, GroupId, GroupName, DbTime.Parse(AddedAt), IsSample);
     }
 }

@@ -13,10 +13,11 @@ public static class AlertKinds
     public const string MaintainersChanged = "maintainers-changed";
     public const string PollingFailing = "polling-failing";
     public const string NoEvidence = "no-evidence";
+    public const string TrustConfigExpiring = "trust-config-expiring";
     public const string Digest = "digest";
 
     public static IReadOnlyList<string> All { get; } =
-        [TrustDowngrade, TokenPublish, PublisherDrift, PullRequestTarget, PublisherMismatch, MaintainersChanged, PollingFailing, NoEvidence, Digest];
+        [TrustDowngrade, TokenPublish, PublisherDrift, PullRequestTarget, PublisherMismatch, MaintainersChanged, PollingFailing, NoEvidence, TrustConfigExpiring, Digest];
 }
 
 /// <summary>
@@ -160,6 +161,27 @@ public static class AlertRules
             $"The last {failedRuns} polls of {registry.DisplayName()} failed for every package{(error is null ? "" : $" ({error})")}. The registry is " +
             "unreachable or misconfigured (Registries settings), so no new publish is seen until a poll succeeds again.");
     }
+
+    /// <summary>
+    /// A trust configuration that has seen no trusted publish since it was configured: npm may expire a new configuration
+    /// after <see cref="OnboardingRules.UnusedTrustLifetime"/> without one (REGISTRY-FACTS.md), so this warns once a day has
+    /// passed — the day before. Raised once per configuration: the key is the moment it was configured, so a configuration
+    /// made again (revoke + create, verified or confirmed anew) warns again.
+    /// </summary>
+    public static AlertCandidate? TrustConfigExpiring(PackageId package, string planName, DateTimeOffset configuredAt, DateTimeOffset now)
+    {
+        if (now - configuredAt < OnboardingRules.UnusedTrustWarning) return null;
+        var expires = configuredAt + OnboardingRules.UnusedTrustLifetime;
+        var when = expires <= now ? $"may already have expired ({expires:yyyy-MM-dd HH:mm} UTC)" : $"may expire on {expires:yyyy-MM-dd HH:mm} UTC";
+        return new AlertCandidate(TrustConfigExpiringKind, AlertSeverity.Warning,
+            "configured:" + configuredAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
+            $"{package.Name}: the trust configuration has not been used and {when}",
+            $"The trust configuration of {package} (plan \"{planName}\") was configured on {configuredAt:yyyy-MM-dd HH:mm} UTC and no trusted publish " +
+            $"has been seen since. npm may expire a new configuration after 2 days without a successful publish: it {when}. " +
+            "Fix: publish a version from CI with the trusted publisher now; if it has expired, configure it again (npm trust github …) and publish.");
+    }
+
+    private const string TrustConfigExpiringKind = AlertKinds.TrustConfigExpiring;
 
     private static bool IsHistoric(AlertContext c, VersionEvidence? v) => v?.PublishedAt is { } at && at < c.TrackedSince;
 

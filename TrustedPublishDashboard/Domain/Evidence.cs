@@ -112,7 +112,11 @@ public static class FindingKinds
 /// <summary>Something about a package a maintainer should know, with a stable kebab-case kind.</summary>
 public sealed record Finding(string Kind, string? Version, string Message);
 
-public enum ComplianceStatus { Compliant, NonCompliant, Unknown, Error }
+/// <summary>
+/// A package's verdict. <see cref="NotPublished"/>: the registry has never had it (e.g. waiting for its onboarding
+/// bootstrap publish) — not an error, and nothing to judge yet.
+/// </summary>
+public enum ComplianceStatus { Compliant, NonCompliant, Unknown, Error, NotPublished }
 
 public static class ComplianceStatuses
 {
@@ -121,6 +125,7 @@ public static class ComplianceStatuses
         ComplianceStatus.Compliant => "compliant",
         ComplianceStatus.NonCompliant => "non-compliant",
         ComplianceStatus.Unknown => "unknown",
+        ComplianceStatus.NotPublished => "not-published",
         _ => "error",
     };
 
@@ -130,6 +135,7 @@ public static class ComplianceStatuses
         "non-compliant" => ComplianceStatus.NonCompliant,
         "unknown" => ComplianceStatus.Unknown,
         "error" => ComplianceStatus.Error,
+        "not-published" => ComplianceStatus.NotPublished,
         _ => throw new FormatException($"Unknown status '{code}'."),
     };
 }

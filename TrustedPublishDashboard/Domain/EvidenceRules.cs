@@ -10,10 +10,12 @@ public static class EvidenceRules
     /// The publish method from the registry's facts. No publisher record at all (e.g. a mirror stripped it) is
     /// <see cref="PublishMethod.Unknown"/>, never token: "token" is only said on evidence.
     /// </summary>
+    /// A staged publish made BY a trusted publisher keeps the trustedPublisher marker and adds an approver
+    /// (REGISTRY-FACTS, npm): it is staged, and its identity still comes from the marker.
     public static PublishMethod Classify(PublishFacts facts) => facts switch
     {
-        { HasTrustedPublisher: true } => PublishMethod.TrustedPublisher,
         { HasApprover: true } => PublishMethod.Staged,
+        { HasTrustedPublisher: true } => PublishMethod.TrustedPublisher,
         { HasPublisherRecord: false } => PublishMethod.Unknown,
         { LacksExpectedMarker: true } => PublishMethod.Unknown,
         { HasProvenance: true } => PublishMethod.TokenWithProvenance,
@@ -37,10 +39,12 @@ public static class EvidenceRules
         (FindingKinds.PublisherMismatch, OnboardingRules.PublisherMismatch),
     ];
 
-    public static PackageEvaluation Evaluate(PackageHistory history)
+    /// <param name="audience">Whose words the fixes use: the dashboard's settings or the audit command's options.</param>
+    public static PackageEvaluation Evaluate(PackageHistory history, FindingAudience audience = FindingAudience.Dashboard)
     {
         var byTime = ByPublishTime(history.Versions);
-        var findings = FindingRules.SelectMany(r => r.Rule(byTime, history.Expectation)).ToList();
+        var findings = FindingRules.SelectMany(r => r.Rule(byTime, history.Expectation))
+            .Select(f => f with { Message = FindingText.Resolve(NpmStagingBug.Annotate(history.Package.Registry, f, byTime), audience) }).ToList();
         var latest = history.LatestTag is { } tag ? byTime.FirstOrDefault(v => v.Version == tag) : null;
         latest ??= byTime.LastOrDefault(v => v.PublishedAt is not null);
         var status = latest switch
@@ -93,7 +97,8 @@ public static class EvidenceRules
                     $"{v.Version} was built by a workflow triggered by pull_request_target, which runs with the base repository's secrets and OIDC " +
                     "permissions on code from forks. Fix: publish only from push/release/workflow_dispatch triggers in a minimal publish job.");
             }
-            if (!v.Method.IsTrusted() || v.PublishedAt is null) continue;
+            // A staged version approved by a person without a trusted publisher has no identity to compare.
+            if (!v.Method.IsTrusted() || v.PublishedAt is null || v.Publisher is null) continue;
             if (previous is not null)
             {
                 var changes = DriftChanges(previous.Publisher, v.Publisher).ToList();
@@ -134,7 +139,7 @@ public static class EvidenceRules
         {
             yield return new Finding(FindingKinds.NoEvidence, null,
                 $"The registry returned no publisher metadata for any of the {byTime.Count} version(s), so how they were published cannot be told. " +
-                "A mirror or proxy may strip it (npm: _npmUser). Fix: point the dashboard at a registry that serves full packuments.");
+                "A mirror or proxy may strip it (npm: _npmUser). Fix: " + FindingText.UseFullRegistry);
         }
     }
 

@@ -27,6 +27,20 @@ public sealed record StepVerdict(StepState State, string Note);
 /// </summary>
 public static class OnboardingRules
 {
+    /// <summary>npm may expire a NEW trust configuration that sees no successful publish within 2 days (REGISTRY-FACTS.md, unverified docs PR).</summary>
+    public static readonly TimeSpan UnusedTrustLifetime = TimeSpan.FromDays(2);
+
+    /// <summary>When the tracker's alert warns: the day before it may expire.</summary>
+    public static readonly TimeSpan UnusedTrustWarning = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// When the package's trust configuration was configured, if it has not yet seen a trusted publish (so npm may expire
+    /// it); null when trust is not done, or when the first OIDC publish is verified (the configuration has been used).
+    /// The moment is the step's date: its verification (probe, trust list) or a person's confirmation.
+    /// </summary>
+    public static DateTimeOffset? UnusedTrustSince(StepState trust, DateTimeOffset? trustAt, StepState firstPublish) =>
+        trust is StepState.Verified or StepState.Confirmed && firstPublish != StepState.Verified ? trustAt : null;
+
     /// <summary>
     /// Compares a version's recorded publisher with the plan. The provider must agree; repository (case-sensitive, as
     /// npm compares it), workflow file name and environment are compared when the evidence has them (provenance);

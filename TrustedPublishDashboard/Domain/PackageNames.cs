@@ -2,12 +2,18 @@ using System.Text.RegularExpressions;
 
 namespace TrustedPublishDashboard.Domain;
 
-/// <summary>Outcome of validating a package name: the stored (normalised) form, or why it is not a valid name.</summary>
-public readonly record struct PackageNameCheck(string? Normalized, string? Error)
+/// <summary>
+/// Outcome of validating a package name: the stored (normalised) form, or why it is not a valid name.
+/// <see cref="Legacy"/> says why a valid name is only valid for a package that already exists (npm accepted it before
+/// its current rules): such a name can be tracked, but only once the registry confirms the package exists.
+/// </summary>
+public readonly record struct PackageNameCheck(string? Normalized, string? Error, string? Legacy = null)
 {
     public bool IsValid => Normalized is not null;
 
     public static PackageNameCheck Valid(string normalized) => new(normalized, null);
+
+    public static PackageNameCheck ValidForExisting(string name, string reason) => new(name, null, reason);
 
     public static PackageNameCheck Invalid(string error) => new(null, error);
 }
@@ -31,17 +37,51 @@ public static partial class PackageNames
 
     private static readonly HashSet<string> NpmReserved = new(StringComparer.Ordinal) { "node_modules", "favicon.ico" };
 
+    // The characters npm accepted in names of packages published before its current rules: what encodeURIComponent
+    // leaves alone (validate-npm-package-name's "valid for old packages"). Capital letters and ~'!()* are legal there.
+    [GeneratedRegex("^[A-Za-z0-9._~'!()*-]+$")]
+    private static partial Regex NpmLegacyPart();
+
+    /// <summary>
+    /// npm's rules for NEW packages, or — for names only older packages may have (capital letters, ~'!()*, more than
+    /// 214 characters: e.g. JSONStream) — a valid result marked <see cref="PackageNameCheck.Legacy"/>. Never suggests
+    /// another name: on npm a lowercase variant is a different package, often someone else's.
+    /// </summary>
     public static PackageNameCheck CheckNpm(string name)
+    {
+        var strict = CheckNpmNew(name);
+        if (strict.IsValid) return strict;
+        if (!IsValidForOldNpmPackage(name))
+        {
+            // Invalid for any package: name the real problem (a space, a '/'), not the capital letters it also has.
+            if (name.Any(char.IsAsciiLetterUpper) && CheckNpmNew(name.ToLowerInvariant()) is { IsValid: false } lower) return lower;
+            return strict;
+        }
+        var reason = name.Any(char.IsAsciiLetterUpper) ? "capital letters"
+            : name.Length > NpmMaxLength ? $"more than {NpmMaxLength} characters"
+            : "characters npm no longer accepts in new names";
+        return PackageNameCheck.ValidForExisting(name, $"a name npm only allows for packages published before its current rules ({reason})");
+    }
+
+    /// <summary>validate-npm-package-name's rules for old packages: URL-safe, no leading '.' or '_', not reserved.</summary>
+    private static bool IsValidForOldNpmPackage(string name)
+    {
+        if (string.IsNullOrEmpty(name) || name[0] is '.' or '_' or '-') return false;
+        var bare = name;
+        if (name[0] == '@')
+        {
+            var slash = name.IndexOf('/');
+            if (slash < 2 || slash == name.Length - 1 || name[1] is '.' or '_' || !NpmLegacyPart().IsMatch(name[1..slash])) return false;
+            bare = name[(slash + 1)..];
+        }
+        return bare[0] is not ('.' or '_') && NpmLegacyPart().IsMatch(bare) && !NpmReserved.Contains(bare.ToLowerInvariant());
+    }
+
+    private static PackageNameCheck CheckNpmNew(string name)
     {
         if (string.IsNullOrEmpty(name)) return PackageNameCheck.Invalid("the name is empty");
         if (name.Length > NpmMaxLength) return PackageNameCheck.Invalid($"npm names are at most {NpmMaxLength} characters (this one has {name.Length})");
-        if (name != name.ToLowerInvariant())
-        {
-            var lower = name.ToLowerInvariant();
-            return PackageNameCheck.Invalid(CheckNpm(lower).IsValid
-                ? $"npm names must be lowercase (did you mean '{lower}'?)"
-                : "npm names must be lowercase");
-        }
+        if (name != name.ToLowerInvariant()) return PackageNameCheck.Invalid("npm names must be lowercase");
         if (name[0] is '.' or '_') return PackageNameCheck.Invalid("npm names must not start with '.' or '_'");
         if (name[0] == '-') return LeadingDash;
 

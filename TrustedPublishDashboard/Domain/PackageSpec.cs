@@ -7,7 +7,8 @@ public sealed record PackageId(Registry Registry, string Name)
 }
 
 /// <summary>One line of a pasted package list, parsed.</summary>
-public sealed record PackageSpecLine(int LineNumber, string Text, PackageId? Package, string? Error);
+/// <param name="Legacy">Set when the name is only valid for a package that already exists (see <see cref="PackageNameCheck.Legacy"/>).</param>
+public sealed record PackageSpecLine(int LineNumber, string Text, PackageId? Package, string? Error, string? Legacy = null);
 
 /// <summary>
 /// Parses package specs: <c>registry:name</c> or a bare npm name, one per line. Blank lines and lines starting
@@ -36,7 +37,7 @@ public static class PackageSpecParser
 
         var check = RegistryCatalog.Get(registry).CheckName(name);
         return check.IsValid
-            ? new(lineNumber, text, new PackageId(registry, check.Normalized!), null)
+            ? new(lineNumber, text, new PackageId(registry, check.Normalized!), null, check.Legacy)
             : new(lineNumber, text, null, check.Error);
     }
 

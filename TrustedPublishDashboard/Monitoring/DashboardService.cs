@@ -23,8 +23,13 @@ public sealed record TrendSeries(string Status, IReadOnlyList<double> Counts)
 /// <summary>The daily compliance snapshots as chart series: one per status, in a fixed order, over the recorded days.</summary>
 public sealed record ComplianceTrend(IReadOnlyList<string> Days, IReadOnlyList<TrendSeries> Series)
 {
-    /// <summary>The statuses plotted, in legend order; "pending" only appears on days when some package was not checked yet.</summary>
-    public static IReadOnlyList<string> Statuses { get; } = ["compliant", "non-compliant", "unknown", "error", "pending"];
+    /// <summary>
+    /// The series plotted, in legend order. The four verdicts always show; "not-published", "pending" and "sample" only
+    /// when some day has such packages. Sample packages are their own series, never counted in a verdict.
+    /// </summary>
+    public static IReadOnlyList<string> Statuses { get; } = ["compliant", "non-compliant", "unknown", "error", "not-published", "pending", "sample"];
+
+    private static readonly IReadOnlySet<string> ShownWhenPresent = new HashSet<string>(StringComparer.Ordinal) { "not-published", "pending", "sample" };
 
     public bool IsEmpty => Days.Count == 0;
 
@@ -36,6 +41,8 @@ public sealed record ComplianceTrend(IReadOnlyList<string> Days, IReadOnlyList<T
         "unknown" => "Unknown",
         "error" => "Error",
         "pending" => "Not checked yet",
+        "not-published" => "Not published yet",
+        "sample" => "Sample packages",
         _ => status,
     };
 
@@ -45,7 +52,7 @@ public sealed record ComplianceTrend(IReadOnlyList<string> Days, IReadOnlyList<T
         var counts = snapshots.ToDictionary(s => (s.Day, s.Status), s => (double)s.Count);
         var series = Statuses
             .Select(status => new TrendSeries(status, days.Select(d => counts.GetValueOrDefault((d, status))).ToList()))
-            .Where(s => s.Status != "pending" || s.Counts.Any(c => c > 0))
+            .Where(s => !ShownWhenPresent.Contains(s.Status) || s.Counts.Any(c => c > 0))
             .ToList();
         return new ComplianceTrend(days, series);
     }
@@ -98,7 +105,8 @@ public sealed class DashboardService(ComplianceRepository compliance, AlertRepos
             new("findings", "Open findings", counts.OpenFindings, "packages?filter=findings&sort=findings&desc=true", Alarm: counts.OpenFindings > 0),
             new("critical-alerts", "Open critical alerts", openCriticalAlerts, "alerts?severity=critical", Alarm: openCriticalAlerts > 0),
         ];
-        // Only while some packages wait for their first poll; otherwise an always-zero tile.
+        // Only while some packages wait for their first publish or their first poll; otherwise always-zero tiles.
+        if (counts.NotPublished > 0) tiles.Insert(5, Status("not-published", counts.NotPublished));
         if (counts.Pending > 0) tiles.Add(Status("pending", counts.Pending));
         return tiles;
 
@@ -111,6 +119,9 @@ public sealed class DashboardService(ComplianceRepository compliance, AlertRepos
         actor.Require(Permission.Maintain);
         return await sample.LoadAsync(SamplePackages, SampleVersionsPerPackage, null, ct);
     }
+
+    /// <summary>What removing the sample data would change (its packages, alerts, and plans holding samples), to confirm first.</summary>
+    public Task<SampleImpact> SampleImpactAsync(CancellationToken ct) => sample.ImpactAsync(ct);
 
     /// <summary>Removes every sample package and its evidence. Needs Maintain.</summary>
     public async Task<int> RemoveSampleAsync(Actor actor, CancellationToken ct)

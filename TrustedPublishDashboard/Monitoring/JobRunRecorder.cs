@@ -4,6 +4,13 @@ using TrustedPublishDashboard.Data;
 namespace TrustedPublishDashboard.Monitoring;
 
 /// <summary>
+/// What a job tells the recorder about a run that returned normally: its outcome (succeeded, or completed with
+/// failures when some items failed, or failed when every item did), a one-line detail, and where the failures are shown.
+/// A job that sets a plain string as its result succeeded.
+/// </summary>
+public sealed record JobResult(string Outcome, string Detail, int? FailedCount = null, string? Link = null, string? Error = null);
+
+/// <summary>
 /// Records every job execution (scheduled or manual) in job_runs and tells open pages about it.
 /// Jobs themselves stay free of bookkeeping.
 /// </summary>
@@ -45,12 +52,13 @@ public sealed class JobRunRecorder(JobRunRepository runs, ILogger<JobRunRecorder
             var cause = jobException is null ? null : jobException.InnerException ?? jobException;
             // Quartz swallows a job's OperationCanceledException after an interrupt, so the token tells.
             var interrupted = cause is OperationCanceledException || (cause is null && context.CancellationToken.IsCancellationRequested);
-            var outcome = interrupted ? "interrupted" : cause is null ? "succeeded" : "failed";
-            var error = interrupted ? "stopped before it finished (the app was shutting down or the run was interrupted)" : cause?.Message;
+            var result = interrupted || cause is not null ? null : context.Result as JobResult;
+            var outcome = interrupted ? JobOutcomes.Interrupted : cause is not null ? JobOutcomes.Failed : result?.Outcome ?? JobOutcomes.Succeeded;
+            var error = interrupted ? "stopped before it finished (the app was shutting down or the run was interrupted)" : cause?.Message ?? result?.Error;
             try
             {
                 await runs.FinishAsync(id, DateTimeOffset.UtcNow, context.JobRunTime, outcome, error,
-                    context.Result as string, CancellationToken.None);
+                    result?.Detail ?? context.Result as string, CancellationToken.None, result?.FailedCount, result?.Link);
             }
             catch (Exception ex)
             {

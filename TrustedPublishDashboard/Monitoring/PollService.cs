@@ -6,19 +6,53 @@ namespace TrustedPublishDashboard.Monitoring;
 
 public sealed record PollProgress(int Done, int Total, PackageId Package, string Outcome);
 
-/// <summary>A "re-check now" of chosen packages: one poll summary per readable registry, and how many could not be read.</summary>
-public sealed record RecheckResult(IReadOnlyList<PollSummary> Polls, int Unsupported)
+/// <summary>
+/// A "re-check now" of chosen packages: one poll summary per readable registry, how many could not be read, and how
+/// many were sample packages (never polled: they keep their generated evidence).
+/// </summary>
+public sealed record RecheckResult(IReadOnlyList<PollSummary> Polls, int Unsupported, int Sample = 0)
 {
     public int Failed => Polls.Sum(p => p.Failed);
 
-    public override string ToString() =>
-        string.Join("; ", Polls.Select(p => p.ToString())) + (Unsupported > 0 ? $"; {Unsupported} package(s) on registries the dashboard cannot read yet" : "");
+    public override string ToString() => string.Join("; ", Parts());
+
+    /// <summary>The check in a person's words: how many were read, are not published yet, failed, or cannot be read.</summary>
+    public string Brief()
+    {
+        var read = Polls.Sum(p => p.Ok - p.NotPublished);
+        var notPublished = Polls.Sum(p => p.NotPublished);
+        var parts = new List<string> { $"{read} read" };
+        if (notPublished > 0) parts.Add($"{notPublished} not published yet");
+        if (Failed > 0) parts.Add($"{Failed} could not be read (see the grid's Errors)");
+        if (Unsupported > 0) parts.Add($"{Unsupported} on registries the dashboard cannot read yet");
+        return "Checked on the registry: " + string.Join(", ", parts) + ".";
+    }
+
+    private IEnumerable<string> Parts()
+    {
+        foreach (var poll in Polls) yield return poll.ToString();
+        if (Unsupported > 0) yield return $"{Unsupported} package(s) on registries the dashboard cannot read yet";
+        if (Sample > 0) yield return $"{Sample} sample package(s) not checked: sample data is generated, never read from a registry";
+    }
 }
 
-public sealed record PollSummary(long RunId, int Total, int Ok, int Failed, int Unchanged, long Requests, long Bytes, long NotModified, TimeSpan Duration)
+/// <param name="NotPublished">Packages the registry has never had (e.g. waiting for their bootstrap publish): not failures.</param>
+/// <param name="FirstError">One failing package's error, to say why a run where everything failed failed.</param>
+public sealed record PollSummary(long RunId, int Total, int Ok, int Failed, int Unchanged, long Requests, long Bytes, long NotModified, TimeSpan Duration,
+    int NotPublished = 0, string? FirstError = null)
 {
+    /// <summary>succeeded (nothing failed) · completed-with-failures (some failed) · failed (every package failed).</summary>
+    public string Outcome => Failed == 0 ? JobOutcomes.Succeeded : Failed >= Total ? JobOutcomes.Failed : JobOutcomes.CompletedWithFailures;
+
     public override string ToString() =>
-        $"{Total} package(s): {Ok} ok ({Unchanged} unchanged), {Failed} failed; {Requests} request(s), {Bytes:N0} bytes, {NotModified} not modified; {Duration.TotalSeconds:0.0} s";
+        $"{Total} package(s): {Ok} ok ({Unchanged} unchanged), {Failed} failed" + (NotPublished > 0 ? $", {NotPublished} not published yet" : "") +
+        $"; {Requests} request(s), {Bytes:N0} bytes, {NotModified} not modified; {Duration.TotalSeconds:0.0} s";
+
+    /// <summary>The Jobs page's record of a scheduled or manual poll: the failures link to the grid's failing packages of the registry.</summary>
+    public JobResult ToJobResult(Registry registry) => new(Outcome, ToString(),
+        Failed > 0 ? Failed : null,
+        Failed > 0 ? $"packages?filter=errors&registry={registry.Code()}" : null,
+        Outcome == JobOutcomes.Failed ? $"every package failed ({Failed} of {Total})" + (FirstError is null ? "" : $", e.g. {FirstError}") : null);
 }
 
 /// <summary>
@@ -52,15 +86,17 @@ public sealed class PollService(
     public async Task<RecheckResult> RecheckAsync(IReadOnlyCollection<long> packageIds, IProgress<PollProgress>? progress, CancellationToken ct)
     {
         var polls = new List<PollSummary>();
-        var unsupported = 0;
+        int unsupported = 0, sample = 0;
         foreach (var registry in RegistryCatalog.All.Select(d => d.Registry))
         {
-            var ids = (await packages.ListByRegistryAsync(registry, packageIds, ct)).Select(p => p.Id).ToList();
+            var rows = await packages.ListByRegistryAsync(registry, packageIds, ct);
+            sample += rows.Count(p => p.IsSample);
+            var ids = rows.Where(p => !p.IsSample).Select(p => p.Id).ToList();
             if (ids.Count == 0) continue;
             if (CanRead(registry)) polls.Add(await PollAsync(registry, "manual", progress, ct, ids));
             else unsupported += ids.Count;
         }
-        return new RecheckResult(polls, unsupported);
+        return new RecheckResult(polls, unsupported, sample);
     }
 
     /// <summary>Milliseconds between progress writes of a running poll's counts.</summary>
@@ -71,12 +107,14 @@ public sealed class PollService(
     {
         var client = clients.FirstOrDefault(c => c.Registry == registry)
             ?? throw new InvalidOperationException($"No registry client is registered for {registry.DisplayName()}.");
-        var targets = await packages.ListByRegistryAsync(registry, packageIds, ct);
+        // Sample packages carry generated evidence: reading them from a real registry would turn them all into 404s.
+        var targets = (await packages.ListByRegistryAsync(registry, packageIds, ct)).Where(p => !p.IsSample).ToList();
         var onboarded = await onboarding.TrackedAsync(ct);
         var started = DateTimeOffset.UtcNow;
         var runId = await runs.StartAsync(registry.Code(), trigger, targets.Count, started, ct);
         var stats = new FetchStats();
-        int ok = 0, failed = 0, unchanged = 0, done = 0, unreachable = 0;
+        int ok = 0, failed = 0, unchanged = 0, done = 0, unreachable = 0, notPublished = 0;
+        string? firstError = null;
         var lastProgress = Environment.TickCount64;
         string? runError = null;
         try
@@ -86,20 +124,25 @@ public sealed class PollService(
                 string outcome;
                 try
                 {
-                    outcome = await PollOneAsync(client, package, onboarded.Contains(package.Id), stats, token);
+                    string? error;
+                    (outcome, error) = await PollOneAsync(client, package, onboarded.Contains(package.Id), stats, runId, token);
+                    if (error is not null) Interlocked.CompareExchange(ref firstError, $"{package.PackageId}: {error}", null);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     // A bug or a database error on one package is recorded there and the poll goes on.
                     logger.LogError(ex, "Polling {Package} failed", package.PackageId);
                     outcome = "failed";
-                    await evidence.SaveFailureAsync(package.Id, "internal error: " + ex.Message, DateTimeOffset.UtcNow, CancellationToken.None);
+                    Interlocked.CompareExchange(ref firstError, $"{package.PackageId}: internal error: {ex.Message}", null);
+                    await evidence.SaveFailureAsync(package.Id, "internal error: " + ex.Message, DateTimeOffset.UtcNow, CancellationToken.None,
+                        check: new PackageCheck(runId, PackageCheck.Failed, TimeSpan.Zero));
                 }
                 switch (outcome)
                 {
                     case "failed": Interlocked.Increment(ref failed); break;
                     case "unreachable": Interlocked.Increment(ref failed); Interlocked.Increment(ref unreachable); break;
                     case "unchanged": Interlocked.Increment(ref unchanged); Interlocked.Increment(ref ok); break;
+                    case "not-published": Interlocked.Increment(ref notPublished); Interlocked.Increment(ref ok); break;
                     default: Interlocked.Increment(ref ok); break;
                 }
                 progress?.Report(new PollProgress(Interlocked.Increment(ref done), targets.Count, package.PackageId, outcome));
@@ -121,7 +164,9 @@ public sealed class PollService(
         }
         await compliance.RecordSnapshotAsync(DateTimeOffset.UtcNow, ct);
         if (packageIds is null && targets.Count > 0 && unreachable == targets.Count) await RaiseRegistryFailingAsync(registry, ct);
-        var summary = new PollSummary(runId, targets.Count, ok, failed, unchanged, stats.Requests, stats.Bytes, stats.NotModified, DateTimeOffset.UtcNow - started);
+        await RaiseExpiringTrustAsync(registry, ct);
+        var summary = new PollSummary(runId, targets.Count, ok, failed, unchanged, stats.Requests, stats.Bytes, stats.NotModified, DateTimeOffset.UtcNow - started,
+            notPublished, firstError);
         logger.LogInformation("Poll of {Registry}: {Summary}", registry.DisplayName(), summary);
         return summary;
     }
@@ -133,9 +178,22 @@ public sealed class PollService(
             await alerts.InsertAsync(registry.Code(), "", [alert], DateTimeOffset.UtcNow, ct);
     }
 
-    /// <param name="onboarded">The package belongs to an onboarding plan: its expectation feeds the rules and the tracker follows the result.</param>
-    private async Task<string> PollOneAsync(IRegistryClient client, PackageRow package, bool onboarded, FetchStats stats, CancellationToken ct)
+    /// <summary>Unused trust configurations npm may expire tomorrow: the alert's key makes each one a single warning.</summary>
+    private async Task RaiseExpiringTrustAsync(Registry registry, CancellationToken ct)
     {
+        var now = DateTimeOffset.UtcNow;
+        foreach (var (row, alert) in await onboarding.ExpiringTrustAsync(now, ct))
+        {
+            if (row.Registry == registry.Code()) await alerts.InsertAsync(row.Registry, row.Name, [alert], now, ct, row.PackageId);
+        }
+    }
+
+    /// <param name="onboarded">The package belongs to an onboarding plan: its expectation feeds the rules and the tracker follows the result.</param>
+    /// <param name="runId">The poll run: each package's check is recorded with it, in the transaction that saves the evidence.</param>
+    private async Task<(string Outcome, string? Error)> PollOneAsync(IRegistryClient client, PackageRow package, bool onboarded, FetchStats stats, long runId, CancellationToken ct)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        PackageCheck Check(string outcome) => new(runId, outcome, System.Diagnostics.Stopwatch.GetElapsedTime(started));
         var expectation = onboarded ? await onboarding.ExpectationAsync(package.Id, ct) : null;
         var state = await evidence.LoadStateAsync(package.Id, ct);
         // With attestations still to fetch, ask for the whole document so the client sees which ones.
@@ -151,29 +209,38 @@ public sealed class PollService(
                 var history = fetched.History with { Expectation = expectation };
                 var evaluation = EvidenceRules.Evaluate(history);
                 await evidence.SaveFetchedAsync(package.Id, fetched, evaluation, now, ct,
-                    AlertRules.Evaluate(new AlertContext(package.PackageId, history.Versions, evaluation, package.AddedAt, state.Maintainers, fetched.Maintainers)));
+                    AlertRules.Evaluate(new AlertContext(package.PackageId, history.Versions, evaluation, package.AddedAt, state.Maintainers, fetched.Maintainers)),
+                    Check(PackageCheck.Updated));
                 if (onboarded) await onboarding.ObserveAsync(package.Id, history, now, ct, fetched.Repository);
-                return "updated";
+                return ("updated", null);
             case RegistryFetch.NotModified:
                 var stored = await evidence.LoadHistoryAsync(package.PackageId, package.Id, ct) with { Expectation = expectation };
                 var storedEvaluation = EvidenceRules.Evaluate(stored);
                 await evidence.SaveUnchangedAsync(package.Id, stored, storedEvaluation, state.ETag, state.LastModified, now, ct,
-                    AlertRules.Evaluate(new AlertContext(package.PackageId, stored.Versions, storedEvaluation, package.AddedAt)));
+                    AlertRules.Evaluate(new AlertContext(package.PackageId, stored.Versions, storedEvaluation, package.AddedAt)),
+                    Check(PackageCheck.Unchanged));
                 if (onboarded) await onboarding.ObserveAsync(package.Id, stored, now, ct);
-                return "unchanged";
+                return ("unchanged", null);
             case RegistryFetch.Failed failure:
                 // An unreachable or misconfigured registry fails every package: that is one registry alert at the end of
                 // the poll (RaiseRegistryFailingAsync), not a thousand package alerts. A package that was never found is
                 // not yet published (e.g. waiting for its onboarding bootstrap), not a failing poll; one that was found
                 // before and now answers 404 is.
-                var quiet = failure.Kind is FetchFailure.Network or FetchFailure.Configuration
-                    || (failure.Kind == FetchFailure.NotFound && state.SucceededAt is null);
+                if (failure.Kind == FetchFailure.NotFound && state.SucceededAt is null)
+                {
+                    // Never found: not published yet (e.g. waiting for its bootstrap), its own status, not an error.
+                    await evidence.SaveNotPublishedAsync(package.Id, now, ct, Check(PackageCheck.NotPublished));
+                    if (onboarded) await onboarding.ObserveMissingAsync(package.Id, now, ct);
+                    return ("not-published", null);
+                }
+                var quiet = failure.Kind is FetchFailure.Network or FetchFailure.Configuration;
                 var packageAlert = quiet ? null
                     : AlertRules.PollingFailing(package.PackageId, state.ConsecutiveFailures + 1, state.SucceededAt, FailureThreshold, failure.Error);
-                await evidence.SaveFailureAsync(package.Id, failure.Error, now, ct, package.PackageId, packageAlert);
+                await evidence.SaveFailureAsync(package.Id, failure.Error, now, ct, package.PackageId, packageAlert,
+                    Check(failure.Kind == FetchFailure.NotFound ? PackageCheck.NotFound : PackageCheck.Failed));
                 if (onboarded && failure.Kind == FetchFailure.NotFound) await onboarding.ObserveMissingAsync(package.Id, now, ct);
                 else if (onboarded) await onboarding.ObserveErrorAsync(package.Id, failure.Error, now, ct);
-                return failure.Kind is FetchFailure.Network or FetchFailure.Configuration ? "unreachable" : "failed";
+                return (failure.Kind is FetchFailure.Network or FetchFailure.Configuration ? "unreachable" : "failed", failure.Error);
             default:
                 throw new InvalidOperationException($"Unexpected fetch result {result.GetType().Name}.");
         }

@@ -42,6 +42,10 @@ public sealed record TrackerRow(
     public bool NeedsBootstrap => Member.RegistryState == RegistryStates.Missing && State(OnboardingStep.Bootstrap) is StepState.Pending or StepState.Failed;
 
     public int DoneCount => OnboardingSteps.All.Count(s => State(s).IsDone());
+
+    /// <summary>When trust was configured (verified or confirmed) if no trusted publish has used it yet: npm may expire it 2 days later.</summary>
+    public DateTimeOffset? UnusedTrustSince => OnboardingRules.UnusedTrustSince(State(OnboardingStep.TrustConfigured),
+        DbTime.ParseOrNull(Steps.GetValueOrDefault(OnboardingStep.TrustConfigured)?.UpdatedAt), State(OnboardingStep.FirstOidcPublish));
 }
 
 public sealed record PlanView(OnboardingPlanRow Plan, IReadOnlyList<PlanIssue> PlanIssues, IReadOnlyList<TrackerRow> Rows)
@@ -49,11 +53,40 @@ public sealed record PlanView(OnboardingPlanRow Plan, IReadOnlyList<PlanIssue> P
     public int Completed => Rows.Count(r => r.DoneCount == OnboardingSteps.All.Count);
 }
 
-/// <summary>The result of comparing a pasted trust list with the plan.</summary>
-public sealed record TrustVerificationReport(IReadOnlyList<TrustComparison> Comparisons, IReadOnlyList<string> NotInPlan, IReadOnlyList<string> Problems)
+/// <summary>The result of comparing a pasted trust list with the plan. Unreadable packages changed nothing.</summary>
+public sealed record TrustVerificationReport(IReadOnlyList<TrustComparison> Comparisons, IReadOnlyList<string> NotInPlan, IReadOnlyList<string> Problems,
+    IReadOnlyList<UnreadableTrust>? Unreadable = null)
 {
     public int Matching => Comparisons.Count(c => c.Matches);
+
+    public IReadOnlyList<UnreadableTrust> UnreadablePackages => Unreadable ?? [];
 }
+
+/// <summary>What a trust-probe report proved for one package of the plan, and whether its "trust configured" step moved.</summary>
+public sealed record ProbeOutcome(string Package, TrustReadState State, string Sentence, string? FixCommand, bool Changed);
+
+/// <summary>
+/// The result of reading a trust-probe report against the plan. <see cref="Problem"/> set = the report was refused as a
+/// whole (malformed, or from another publisher) and nothing changed.
+/// </summary>
+public sealed record ProbeVerificationReport(
+    TrustProbeReport? Report,
+    IReadOnlyList<ProbeOutcome> Outcomes,
+    IReadOnlyList<string> NotInPlan,
+    IReadOnlyList<string> MissingFromReport,
+    IReadOnlyList<string> Notes,
+    string? Problem = null)
+{
+    public static ProbeVerificationReport Refused(string problem, TrustProbeReport? report = null) => new(report, [], [], [], [], problem);
+
+    public int Count(TrustReadState state) => Outcomes.Count(o => o.State == state);
+}
+
+/// <summary>
+/// Who a bulk confirmation would change: <see cref="Pending"/> silently, while <see cref="NeedsTick"/> (failed or already
+/// verified) change only when a person ticks them one by one.
+/// </summary>
+public sealed record BulkConfirmPreview(IReadOnlyList<TrackerRow> Pending, IReadOnlyList<TrackerRow> NeedsTick);
 
 /// <summary>
 /// The onboarding wizard's operations: list and keep plans, import packages into a plan, plan the publisher, track
@@ -325,11 +358,17 @@ public sealed class OnboardingService(
         return null;
     }
 
+    /// <summary>What "Confirm for all" would change for <paramref name="step"/>: pending rows, and the failed or verified rows it leaves out unless ticked.</summary>
+    public static BulkConfirmPreview PreviewConfirmForAll(PlanView view, OnboardingStep step) => new(
+        view.Rows.Where(r => r.State(step) == StepState.Pending).ToList(),
+        view.Rows.Where(r => r.State(step) is StepState.Failed or StepState.Verified).ToList());
+
     /// <summary>
-    /// A person confirms one step for every package of the plan where it is still pending or failed (e.g. after running
-    /// the "require OIDC only" script for all of them). Returns how many packages changed.
+    /// A person confirms one step for every package of the plan where it is still pending (e.g. after running the "require
+    /// OIDC only" script for all of them). A failed or verified step is never overwritten silently: it changes only when its
+    /// package is in <paramref name="overwrite"/>, the packages the person ticked one by one. Returns how many changed.
     /// </summary>
-    public async Task<(int Changed, string? Error)> ConfirmForAllAsync(Actor actor, long planId, OnboardingStep step, CancellationToken ct)
+    public async Task<(int Changed, string? Error)> ConfirmForAllAsync(Actor actor, long planId, OnboardingStep step, IReadOnlyCollection<long> overwrite, CancellationToken ct)
     {
         actor.Require(Permission.Maintain);
         if (!ManualStates(step).Contains(StepState.Confirmed))
@@ -337,8 +376,10 @@ public sealed class OnboardingService(
                 ? "The first OIDC publish is verified from registry evidence only: publish from CI, then re-check."
                 : $"{step.Title()} cannot be confirmed by hand.");
         if (await ViewAsync(planId, ct) is not { } view) return (0, "The plan no longer exists.");
+        var preview = PreviewConfirmForAll(view, step);
+        var ticked = overwrite.ToHashSet();
         var changed = 0;
-        foreach (var row in view.Rows.Where(r => r.State(step) is StepState.Pending or StepState.Failed))
+        foreach (var row in preview.Pending.Concat(preview.NeedsTick.Where(r => ticked.Contains(r.Member.PackageId))))
         {
             if (await SetStepAsync(actor, planId, row.Member.PackageId, step, StepState.Confirmed, null, ct) is null) changed++;
         }
@@ -379,6 +420,13 @@ public sealed class OnboardingService(
         var byName = view.Rows.ToDictionary(r => r.Member.Name, StringComparer.Ordinal);
         var comparisons = new List<TrustComparison>();
         var notInPlan = new List<string>();
+        // Empty output or an npm error: says nothing about the configuration, so the step stays as it is.
+        var unreadable = new List<UnreadableTrust>();
+        foreach (var (package, why) in parsed.Unreadable.OrderBy(u => u.Key, StringComparer.Ordinal))
+        {
+            if (byName.ContainsKey(package)) unreadable.Add(new UnreadableTrust(package, why));
+            else notInPlan.Add(package);
+        }
         var now = DateTimeOffset.UtcNow;
         foreach (var (package, configurations) in parsed.ByPackage)
         {
@@ -392,11 +440,120 @@ public sealed class OnboardingService(
             await plans.SaveTrustCheckAsync(planId, row.Member.PackageId, comparison.Matches, comparison.Summary, OnboardingJson.Write(comparison), now, ct);
             var verdict = comparison.Matches
                 ? new StepVerdict(StepState.Verified, "Verified from a pasted trust list: " + comparison.Summary)
-                : new StepVerdict(StepState.Failed, comparison.Summary);
+                : new StepVerdict(StepState.Failed, "A pasted trust list shows it " + comparison.Summary);
             await plans.SetStepAsync(planId, row.Member.PackageId, OnboardingStep.TrustConfigured, verdict.State, verdict.Note, null, now, ct);
         }
-        return new TrustVerificationReport(comparisons.OrderBy(c => c.Package, StringComparer.Ordinal).ToList(), notInPlan, parsed.Problems);
+        return new TrustVerificationReport(comparisons.OrderBy(c => c.Package, StringComparer.Ordinal).ToList(), notInPlan.Order(StringComparer.Ordinal).ToList(),
+            parsed.Problems, unreadable);
     }
+
+    /// <summary>
+    /// Reads a trust-probe report (the JSON, the job log with its BEGIN/END lines, or the artifact file's text) against the
+    /// plan: 201 verifies "trust configured" by evidence with the run's date and address, 404 fails it with the command
+    /// that configures it, anything else leaves it as it is ("unreadable", with why). The report must come from the
+    /// package's planned publisher (repository, workflow file, environment) and registry: npm answers for the CALLING
+    /// workflow, so a probe from another one proves nothing for this publisher.
+    /// </summary>
+    public async Task<ProbeVerificationReport> VerifyProbeReportAsync(Actor actor, long planId, string text, CancellationToken ct)
+    {
+        actor.Require(Permission.Maintain);
+        var view = await ViewAsync(planId, ct);
+        if (view is null) return ProbeVerificationReport.Refused("The plan no longer exists.");
+        if (view.Plan.Publisher is not { } planPublisher) return ProbeVerificationReport.Refused("Choose the plan's publisher first: there is nothing to compare the probe with.");
+        var parsed = TrustProbeReportParser.Parse(text);
+        if (parsed.Report is not { } report) return ProbeVerificationReport.Refused(parsed.Problem ?? "This is not a trust-probe report. Nothing was changed.");
+
+        var ranBy = ProbePublisher(report);
+        if (planPublisher.Provider != Provider.GitHub)
+            return ProbeVerificationReport.Refused($"The probe ran as {ranBy}, but this plan publishes from {planPublisher.Provider.DisplayName()}: " +
+                "a probe proves only the configuration of the workflow that ran it. Nothing was changed.", report);
+        try
+        {
+            var registry = await npmLocator.GetBaseUrlAsync(ct);
+            if (!SameRegistry(registry, report.Registry))
+                return ProbeVerificationReport.Refused($"The probe asked {report.Registry}, but the dashboard reads {registry}: its answers say nothing about this registry. Nothing was changed.", report);
+        }
+        catch (RegistryConfigurationException ex)
+        {
+            return ProbeVerificationReport.Refused($"The registry the dashboard reads is not configured, so the report cannot be checked against it: {ex.Message}", report);
+        }
+        var byName = view.Rows.ToDictionary(r => r.Member.Name, StringComparer.Ordinal);
+        var own = report.Results.Where(r => byName.TryGetValue(r.Package, out var row) && row.Publisher is { } p && ProbeMatches(p, report)).ToList();
+        var inPlan = report.Results.Where(r => byName.ContainsKey(r.Package)).ToList();
+        if (inPlan.Count > 0 && own.Count == 0)
+            return ProbeVerificationReport.Refused($"This report comes from {ranBy}, but the plan's publisher is {Describe(planPublisher)}. npm answers for the workflow " +
+                "that calls it, so a probe from another workflow proves nothing for this publisher: run the probe from the planned workflow. Nothing was changed.", report);
+
+        var when = report.RanAt is { } ranAt ? $" of {ranAt:yyyy-MM-dd HH:mm} UTC" : "";
+        var run = report.RunUrl is { } url ? $" ({url})" : "";
+        // The run's time dates the proof (and the 2-day expiry), but never later than now: a clock ahead would hide the warning.
+        var now = DateTimeOffset.UtcNow;
+        var at = report.RanAt is { } ran && ran <= now ? ran : now;
+        var outcomes = new List<ProbeOutcome>();
+        foreach (var result in inPlan.OrderBy(r => r.Package, StringComparer.Ordinal))
+        {
+            var row = byName[result.Package];
+            if (row.Publisher is not { } publisher)
+            {
+                outcomes.Add(new ProbeOutcome(result.Package, TrustReadState.Unreadable, "has no publisher in the plan yet; nothing was changed.", null, false));
+                continue;
+            }
+            if (!ProbeMatches(publisher, report))
+            {
+                outcomes.Add(new ProbeOutcome(result.Package, TrustReadState.Unreadable,
+                    $"is published by {Describe(publisher)} (its override), not {ranBy}: the probe proves nothing for it; nothing was changed.", null, false));
+                continue;
+            }
+            var current = row.State(OnboardingStep.TrustConfigured);
+            switch (result.State)
+            {
+                case TrustReadState.Configured when current == StepState.Verified:
+                    outcomes.Add(new ProbeOutcome(result.Package, TrustReadState.Configured, $"configured (201 from the trust probe{when}); it was already verified.", null, false));
+                    break;
+                case TrustReadState.Configured:
+                    var note = $"Verified by the trust probe{when}{run}: npm's OIDC exchange accepted {ranBy} (201).";
+                    await plans.SetStepAsync(planId, row.Member.PackageId, OnboardingStep.TrustConfigured, StepState.Verified, note, null, at, ct);
+                    await plans.SaveTrustCheckAsync(planId, row.Member.PackageId, true, $"configured: the trust probe{when} was accepted (201).", OnboardingJson.Write(result), DateTimeOffset.UtcNow, ct);
+                    outcomes.Add(new ProbeOutcome(result.Package, TrustReadState.Configured, $"configured (201 from the trust probe{when}).", null, true));
+                    break;
+                case TrustReadState.NotConfigured:
+                    var fix = NpmTrustCommands.MissingFields(publisher).Count == 0 ? NpmTrustCommands.Configure(result.Package, publisher) : null;
+                    var failed = $"The trust probe{when}{run} found no trust configuration for {ranBy} (404)" +
+                        (fix is null ? "." : $". Fix: {fix}");
+                    await plans.SetStepAsync(planId, row.Member.PackageId, OnboardingStep.TrustConfigured, StepState.Failed, failed, null, at, ct);
+                    await plans.SaveTrustCheckAsync(planId, row.Member.PackageId, false, $"not configured for {ranBy}: the trust probe{when} was refused (404).", OnboardingJson.Write(result), DateTimeOffset.UtcNow, ct);
+                    outcomes.Add(new ProbeOutcome(result.Package, TrustReadState.NotConfigured, $"not configured for {ranBy} (404 from the trust probe{when}).", fix, true));
+                    break;
+                default:
+                    outcomes.Add(new ProbeOutcome(result.Package, TrustReadState.Unreadable, $"unreadable: {result.UnreadableReason}; nothing was changed.", null, false));
+                    break;
+            }
+        }
+        var reported = report.Results.Select(r => r.Package).ToHashSet(StringComparer.Ordinal);
+        return new ProbeVerificationReport(report, outcomes,
+            report.Results.Where(r => !byName.ContainsKey(r.Package)).Select(r => r.Package).Order(StringComparer.Ordinal).ToList(),
+            view.Rows.Where(r => !reported.Contains(r.Member.Name)).Select(r => r.Member.Name).ToList(),
+            parsed.Notes);
+    }
+
+    /// <summary>npm compares repository, workflow file and environment exactly (case-sensitive); so does this.</summary>
+    private static bool ProbeMatches(PublisherPlan p, TrustProbeReport report) =>
+        p.Provider == Provider.GitHub
+        && string.Equals(p.RepositorySlug, report.Repository, StringComparison.Ordinal)
+        && string.Equals(p.WorkflowFile, report.Workflow, StringComparison.Ordinal)
+        && string.Equals(T(p.Environment), T(report.Environment), StringComparison.Ordinal);
+
+    private static string ProbePublisher(TrustProbeReport r) =>
+        $"{r.Workflow} in {r.Repository} ({(r.Environment is { Length: > 0 } e ? $"environment {e}" : "no environment")})";
+
+    private static string Describe(PublisherPlan p) => p.Provider == Provider.GitHub
+        ? $"{p.WorkflowFile} in {p.RepositorySlug} ({(T(p.Environment) is { } e ? $"environment {e}" : "no environment")})"
+        : p.Provider.DisplayName();
+
+    private static bool SameRegistry(Uri configured, string reported) =>
+        Uri.TryCreate(reported, UriKind.Absolute, out var other)
+        && string.Equals(configured.GetLeftPart(UriPartial.Authority), other.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase)
+        && string.Equals(configured.AbsolutePath.TrimEnd('/'), other.AbsolutePath.TrimEnd('/'), StringComparison.Ordinal);
 
     /// <summary>The scripts and workflow files the plan needs now, each for exactly the packages that need it.</summary>
     public async Task<(IReadOnlyList<GeneratedArtifact> Artifacts, IReadOnlyList<string> Notes)> ArtifactsAsync(long planId, CancellationToken ct)

@@ -69,6 +69,22 @@ public sealed class OnboardingVerifier(OnboardingPlanRepository plans)
         }
     }
 
+    /// <summary>
+    /// Trust configurations that npm may soon expire for lack of a trusted publish: one warning per configuration, the day
+    /// before (<see cref="AlertRules.TrustConfigExpiring"/>). Called after every poll rather than by the daily job: a daily
+    /// run could see a configuration first at 47 hours, an hour before it may expire; polls run every few minutes.
+    /// </summary>
+    public async Task<IReadOnlyList<(UnusedTrustRow Row, AlertCandidate Alert)>> ExpiringTrustAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        var alerts = new List<(UnusedTrustRow, AlertCandidate)>();
+        foreach (var row in await plans.UnusedTrustAsync(ct))
+        {
+            if (!RegistryCatalog.TryParse(row.Registry, out var registry) || DbTime.ParseOrNull(row.ConfiguredAt) is not { } configuredAt) continue;
+            if (AlertRules.TrustConfigExpiring(new PackageId(registry, row.Name), row.PlanName, configuredAt, now) is { } alert) alerts.Add((row, alert));
+        }
+        return alerts;
+    }
+
     /// <summary>The registry could not be read: the existence is unknown, the steps stay as they are.</summary>
     public Task ObserveErrorAsync(long packageId, string error, DateTimeOffset now, CancellationToken ct) =>
         plans.SetRegistryStateAsync(packageId, RegistryStates.Error, error, now, ct);

@@ -29,7 +29,9 @@ public static class FindingGuide
     public static IReadOnlyDictionary<string, FindingExplanation> Kinds { get; } = new FindingExplanation[]
     {
         new(FindingKinds.TrustDowngrade, "Trust downgrade",
-            "A version was published with a weaker method than an earlier one, typically a token after trusted publishing: a long-lived token can still publish this package.",
+            "A version was published with a weaker method than an earlier one, typically a token after trusted publishing: a long-lived token can still publish this package. " +
+            "npm exception: versions staged with npm 11.15.0 (published 2026-05-20 to 2026-05-29) lost their trusted-publisher marker and provenance and look like token " +
+            "publishes; the finding says so when a version falls in that window.",
             FindingTone.Danger),
         new(FindingKinds.TokenAfterOnboarding, "Token publish after onboarding",
             "A version was published with a token after the package was moved to trusted publishing, so tokens were not shut off.",

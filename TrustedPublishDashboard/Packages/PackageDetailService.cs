@@ -58,6 +58,9 @@ public sealed class PackageDetailService(ComplianceRepository compliance, Eviden
     /// <summary>The most recent poll runs (of every package: a run covers a registry).</summary>
     public Task<IReadOnlyList<PollRunRow>> RecentPollsAsync(int take, CancellationToken ct) => pollRuns.RecentAsync(take, ct);
 
+    /// <summary>This package's most recent checks (each with its poll's trigger), newest first.</summary>
+    public Task<IReadOnlyList<PackageCheckRow>> RecentChecksAsync(long packageId, int take, CancellationToken ct) => evidence.ListChecksAsync(packageId, take, ct);
+
     /// <summary>Polls this one package now.</summary>
     public Task<RecheckResult> RecheckAsync(Actor actor, long packageId, CancellationToken ct)
     {

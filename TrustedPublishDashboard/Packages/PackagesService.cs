@@ -22,7 +22,13 @@ public sealed record BulkResult(int Count, string? Error = null)
 }
 
 /// <summary>A selection added to an onboarding plan: the plan, how many were new to it, and how many were asked for.</summary>
-public sealed record PlanAddition(long PlanId, int Added, int Requested);
+/// <param name="SkippedSample">Sample packages in the selection, left out: generated data has nothing to onboard.</param>
+/// <param name="Error">Why nothing was added (e.g. the selection holds only sample packages).</param>
+public sealed record PlanAddition(long PlanId, int Added, int Requested, int SkippedSample = 0, string? Error = null)
+{
+    public string Summary => Error ?? $"{Added:N0} package(s) added to the onboarding plan ({Requested - SkippedSample - Added:N0} were already in it)" +
+        (SkippedSample > 0 ? $"; {SkippedSample:N0} sample package(s) left out: sample data cannot be onboarded." : ".");
+}
 
 /// <summary>
 /// The compliance grid's operations: the page of rows for a grid state, exports, adding packages one at a time or by
@@ -66,17 +72,25 @@ public sealed class PackagesService(
     public Task<IReadOnlyList<long>> MatchingIdsAsync(PackageGridState state, CancellationToken ct) =>
         compliance.SelectIdsAsync(state.ToUnpagedQuery(), ct);
 
-    public Task<ImportReport> AddOneAsync(Actor actor, Registry registry, string name, string? groupName, CancellationToken ct)
+    /// <summary>Adds one package and checks it on its registry at once (reporting progress), as an onboarding import does.</summary>
+    public async Task<ImportReport> AddOneAsync(Actor actor, Registry registry, string name, string? groupName, CancellationToken ct,
+        IProgress<PollProgress>? progress = null)
     {
         actor.Require(Permission.Maintain);
-        return importer.AddOneAsync(registry, name, groupName, ct);
+        return await CheckAddedAsync(await importer.AddOneAsync(registry, name, groupName, ct), progress, ct);
     }
 
-    public Task<ImportReport> ImportAsync(Actor actor, string text, string? groupName, CancellationToken ct)
+    /// <summary>Adds the pasted packages and checks the added ones on their registries at once, reporting each as it is done.</summary>
+    public async Task<ImportReport> ImportAsync(Actor actor, string text, string? groupName, CancellationToken ct, IProgress<PollProgress>? progress = null)
     {
         actor.Require(Permission.Maintain);
-        return importer.ImportAsync(text, groupName, ct);
+        return await CheckAddedAsync(await importer.ImportAsync(text, groupName, ct), progress, ct);
     }
+
+    // The packages are added (and committed) before the check: a check cut short leaves them tracked and pending,
+    // and the next scheduled poll reads them.
+    private async Task<ImportReport> CheckAddedAsync(ImportReport report, IProgress<PollProgress>? progress, CancellationToken ct) =>
+        report.AddedIds.Count == 0 ? report : report with { Check = await polls.RecheckAsync(report.AddedIds, progress, ct) };
 
     /// <summary>Stops tracking one package; its stored history goes with it.</summary>
     public Task<bool> RemoveAsync(Actor actor, long packageId, CancellationToken ct)
@@ -112,9 +126,16 @@ public sealed class PackagesService(
     public async Task<PlanAddition> AddToPlanAsync(Actor actor, string? planName, IReadOnlyCollection<long> packageIds, CancellationToken ct)
     {
         actor.Require(Permission.Maintain);
+        var samples = await packages.CountSampleAsync(packageIds, ct);
+        if (samples == packageIds.Count && samples > 0)
+            return new PlanAddition(0, 0, packageIds.Count, samples,
+                "Sample packages cannot be added to an onboarding plan: they are generated and exist on no registry. Nothing was added.");
         var (planId, added) = await onboarding.AddFromGridAsync(actor, planName ?? "", packageIds, ct);
-        return new PlanAddition(planId, added, packageIds.Count);
+        return new PlanAddition(planId, added, packageIds.Count, samples);
     }
+
+    /// <summary>What removing the sample data would change (its packages, alerts, and plans holding samples), to confirm first.</summary>
+    public Task<SampleImpact> SampleImpactAsync(CancellationToken ct) => sample.ImpactAsync(ct);
 
     /// <summary>Removes every sample package (the generated workspace); returns how many.</summary>
     public Task<int> RemoveSampleAsync(Actor actor, CancellationToken ct)

@@ -9,7 +9,7 @@ namespace TrustedPublishDashboard.Packages;
 /// step. They go through the same evaluation and storage as polled evidence. Used by "Load sample workspace" and by
 /// the seed command (development and benchmarks).
 /// </summary>
-public sealed class SampleWorkspace(PackageRepository packages, EvidenceRepository evidence, ComplianceRepository compliance)
+public sealed class SampleWorkspace(PackageRepository packages, EvidenceRepository evidence, ComplianceRepository compliance, AlertRepository alerts)
 {
     public const string GroupName = "sample";
     public const string NamePrefix = "sample-";
@@ -31,7 +31,12 @@ public sealed class SampleWorkspace(PackageRepository packages, EvidenceReposito
             ct.ThrowIfCancellationRequested();
             var history = Generate(id, versionsPerPackage, random, now);
             var fetch = new RegistryFetch.Fetched(history, [new Maintainer("sample-maintainer", "sample@example.test")], null, null, [], new HashSet<string>());
-            await evidence.SaveFetchedAsync(stored[id.Name].Id, fetch, EvidenceRules.Evaluate(history), now, ct);
+            var evaluation = EvidenceRules.Evaluate(history);
+            await evidence.SaveFetchedAsync(stored[id.Name].Id, fetch, evaluation, now, ct);
+            // The alerts these histories raise (downgrades, drift, no evidence), as a newcomer would see them: tracked
+            // "since forever" so none is history, and recorded as samples that no channel receives.
+            await alerts.InsertSampleAsync(id, stored[id.Name].Id,
+                AlertRules.Evaluate(new AlertContext(id, history.Versions, evaluation, DateTimeOffset.MinValue)), now, ct);
             if (++done % 100 == 0 || done == ids.Count) progress?.Report(new Progress(done, ids.Count));
         }
         await compliance.RecordSnapshotAsync(now, ct);
@@ -39,6 +44,9 @@ public sealed class SampleWorkspace(PackageRepository packages, EvidenceReposito
     }
 
     public Task<int> RemoveAsync(CancellationToken ct) => packages.RemoveSampleAsync(ct);
+
+    /// <summary>What <see cref="RemoveAsync"/> would change, for the confirmation.</summary>
+    public Task<SampleImpact> ImpactAsync(CancellationToken ct) => packages.SampleImpactAsync(ct);
 
     /// <summary>One package's history: a mix of the shapes real packages show.</summary>
     public static PackageHistory Generate(PackageId id, int versions, Random random, DateTimeOffset now)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using TrustedPublishDashboard.Domain;
 using TrustedPublishDashboard.Onboarding.Generation;
+using TrustedPublishDashboard.Onboarding.Verification;
 using static TrustedPublishDashboard.Tests.Onboarding.OnboardingFixtures;
 
 namespace TrustedPublishDashboard.Tests.Onboarding;
@@ -306,5 +307,35 @@ public sealed class ScriptGeneratorTests
         var lines = run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(["{\"package\":\"@octo/a\",\"trust\":[]}", "{\"package\":\"b\",\"trust\":[{\"id\":\"x\",\"type\":\"github\"}]}"], lines);
         Assert.Contains("sleep 2", sandbox.LogText);
+    }
+
+    /// <summary>npm's real shape: one pretty-printed object per configuration one after another, and nothing when there is none.</summary>
+    [Fact]
+    public void CollectTrustLists_NpmsFlattenedObjects_BecomeOneList_AndEmptyOutputIsNullNotNone()
+    {
+        using var sandbox = new ScriptSandbox();
+        var npm = Path.Combine(sandbox.Directory, "real-npm");
+        Directory.CreateDirectory(npm);
+        File.WriteAllText(Path.Combine(npm, "npm"), """
+            #!/usr/bin/env bash
+            case "$1" in
+              --version) echo 11.15.0 ;;
+              trust) if [ "$3" = a ]; then
+                       printf '{\n  "id": "1",\n  "type": "github",\n  "file": "release.yml",\n  "repository": "o/r",\n  "permissions": ["createPackage", "createStagedPackage"]\n}\n'
+                       printf '{\n  "id": "2",\n  "type": "github",\n  "file": "nightly.yml",\n  "repository": "o/r",\n  "permissions": ["createStagedPackage"]\n}\n'
+                     fi ;;
+            esac
+            exit 0
+            """.ReplaceLineEndings("\n"));
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(Path.Combine(npm, "npm"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var run = sandbox.Run(ScriptGenerator.CollectTrustLists(["a", "b"])!.Content,
+            new Dictionary<string, string> { ["PATH"] = npm + ":" + Path.Combine(sandbox.Directory, "bin") + ":" + Environment.GetEnvironmentVariable("PATH") });
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        var parsed = TrustListParser.Parse(run.Output);
+        Assert.Empty(parsed.Problems);
+        Assert.Equal(["1", "2"], parsed.ByPackage["a"].Select(c => c.Id));
+        Assert.Equal(["b"], parsed.Unreadable.Keys);
+        Assert.Contains("{\"package\":\"b\",\"trust\":null}", run.Output);
     }
 }

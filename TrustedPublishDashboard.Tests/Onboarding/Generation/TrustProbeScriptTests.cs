@@ -211,6 +211,15 @@ public sealed class TrustProbeScriptTests : IAsyncLifetime
         Assert.Equal([("@octo/widget-a", 201, null), ("widget-b", 404, null), ("widget-c", 403, "OIDC permission denied"), ("widget-d", 503, "upstream down")], results);
 
         Assert.DoesNotContain(ProbeServer.MintedToken, output + error);
+        // The Verify tab reads exactly this log (the shared contract), as GitHub shows it: each line behind a timestamp.
+        var log = string.Join('\n', output.Split('\n').Select(l => "2026-11-29T10:00:00.0000000Z " + l));
+        foreach (var pasted in new[] { output, log })
+        {
+            var parsed = TrustedPublishDashboard.Onboarding.Verification.TrustProbeReportParser.Parse(pasted);
+            Assert.True(parsed.Problem is null, parsed.Problem);
+            Assert.Equal(("Octo-Org/Widgets", "release.yml", "npm"), (parsed.Report!.Repository, parsed.Report.Workflow, parsed.Report.Environment));
+            Assert.Equal([201, 404, 403, 503], parsed.Report.Results.Select(x => x.Status));
+        }
         Assert.Equal(json.Trim(), File.ReadAllText(Path.Combine(_work, TrustProbeScript.ReportFile)).Trim());
         // One ID token per package for the registry's audience, one exchange each, and nothing else (no publish).
         var requests = _server.Requests.ToList();

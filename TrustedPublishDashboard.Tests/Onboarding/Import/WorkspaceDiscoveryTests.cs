@@ -221,7 +221,7 @@ public sealed class WorkspaceDiscoveryTests
                 new SkippedPackage("packages/none", null, "package.json has no \"name\""),
                 new SkippedPackage("packages/number", null, "\"name\" must be a string, not a number"),
                 new SkippedPackage("packages/space", "my package", PackageNames.CheckNpm("my package").Error!),
-                new SkippedPackage("packages/upper", "My-Package", "npm names must be lowercase (did you mean 'my-package'?)"),
+                new SkippedPackage("packages/upper", "My-Package", PackageNames.CheckNpm("My-Package").Legacy + "; if the package already exists on the registry, add it by name"),
             ],
             result.Skipped);
     }

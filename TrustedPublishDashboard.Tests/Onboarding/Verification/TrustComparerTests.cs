@@ -25,7 +25,7 @@ public sealed class TrustComparerTests
         Assert.Empty(result.FixCommands);
         Assert.All(result.Fields, f => Assert.True(f.Matches, f.Field));
         Assert.Equal(["provider", "repository", "workflow-file", "environment", "publish-permission"], result.Fields.Select(f => f.Field));
-        Assert.Equal("@octo/widget-a: the trusted publisher matches the plan.", result.Summary);
+        Assert.Equal("configured as planned (github, Octo-Org/Widgets, release.yml, environment prod).", result.Summary);
     }
 
     public static TheoryData<string, TrustConfiguration, string?, string?> OneFieldDiffers() => new()
@@ -49,7 +49,7 @@ public sealed class TrustComparerTests
         var wrong = Assert.Single(result.Fields, f => !f.Matches);
         Assert.Equal(new FieldComparison(field, expected, reported, false), wrong);
         Assert.Equal([Revoke, Configure], result.FixCommands);
-        Assert.StartsWith($"@octo/widget-a: the trusted publisher differs from the plan in {field}.", result.Summary);
+        Assert.StartsWith($"configured differently from the plan in {field}.", result.Summary);
     }
 
     [Fact]
@@ -110,7 +110,7 @@ public sealed class TrustComparerTests
         Assert.False(result.Matches);
         Assert.Equal([Configure], result.FixCommands);
         Assert.All(result.Fields, f => Assert.Equal((false, (string?)null), (f.Matches, f.Actual)));
-        Assert.Equal("@octo/widget-a has no trusted publisher: npm refuses OIDC publishes for it until one is configured.", result.Summary);
+        Assert.Equal("not configured: npm refuses OIDC publishes until a trusted publisher is configured.", result.Summary);
     }
 
     [Fact]
@@ -130,7 +130,7 @@ public sealed class TrustComparerTests
 
         Assert.True(result.Matches);
         Assert.Empty(result.FixCommands);
-        Assert.Contains("1 more configuration exists for @octo/widget-a (id old-1)", result.Summary);
+        Assert.Contains("1 more configuration exists (id old-1)", result.Summary);
     }
 
     [Fact]
@@ -191,5 +191,29 @@ public sealed class TrustComparerTests
         Assert.Equal(["repository", "environment", "publish-permission"], b.Fields.Where(f => !f.Matches).Select(f => f.Field));
         Assert.Equal(["npm trust revoke 'widget-b' --id b-1", "npm trust github 'widget-b' --file release.yml --repo Octo-Org/Widgets --env prod --allow-publish -y"], b.FixCommands);
         Assert.NotNull(ScriptGenerator.CollectTrustLists(["@octo/widget-a", "widget-b"]));
+    }
+
+    /// <summary>
+    /// Truth table over npm's flattened output: only whether createPackage is present counts (createStagedPackage is on every
+    /// one). No permissions field at all is publish-capable: configurations made before permissions existed lack it, and
+    /// those could publish (stage-only became the default only later, REGISTRY-FACTS.md).
+    /// </summary>
+    [Theory]
+    [InlineData("""["createPackage","createStagedPackage"]""", true, null)]
+    [InlineData("""["createPackage"]""", true, null)]
+    [InlineData("""["createStagedPackage"]""", false, "stage-only: add --allow-publish")]
+    [InlineData(null, true, "npm did not report publish-permission")]
+    public void Compare_FlattenedNpmOutput_OnlyCreatePackageDecidesPublishRights(string? permissions, bool matches, string? said)
+    {
+        var json = """{"id":"c1","type":"github","file":"release.yml","repository":"Octo-Org/Widgets","environment":"prod" """ +
+            (permissions is null ? "}" : $",\"permissions\":{permissions}}}");
+        var parsed = TrustListParser.Parse(json, Pkg);
+
+        var result = TrustComparer.Compare(Pkg, GitHub("prod"), parsed.ByPackage[Pkg]);
+
+        Assert.Equal(matches, result.Matches);
+        Assert.Equal(matches, result.Fields.Single(f => f.Field == TrustFields.PublishPermission).Matches);
+        if (said is not null) Assert.Contains(said, result.Summary);
+        Assert.DoesNotContain(Pkg, result.Summary);
     }
 }

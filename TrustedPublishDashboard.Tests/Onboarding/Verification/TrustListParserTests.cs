@@ -19,8 +19,8 @@ public sealed class TrustListParserTests
         var result = TrustListParser.Parse(text);
 
         Assert.Empty(result.Problems);
-        Assert.Equal(["@octo/a", "b"], result.ByPackage.Keys.Order(StringComparer.Ordinal));
-        Assert.Empty(result.ByPackage["b"]);
+        Assert.Equal(["@octo/a"], result.ByPackage.Keys);
+        Assert.Equal(["b"], result.Unreadable.Keys);
         var item = Single(result, "@octo/a");
         Assert.Equal(("@octo/a", "0f3c9a2e-1111-4222-8333-444455556666", "github", "Octo-Org/Widgets", "release.yml", "prod", (string?)null),
             (item.Package, item.Id, item.Type, item.Repository, item.File, item.Environment, item.ProjectPath));
@@ -34,7 +34,8 @@ public sealed class TrustListParserTests
         var result = TrustListParser.Parse($$"""{"@octo/a": [{{GitHubItem}}], "b": []}""");
         Assert.Empty(result.Problems);
         Assert.Equal("Octo-Org/Widgets", Single(result, "@octo/a").Repository);
-        Assert.Empty(result.ByPackage["b"]);
+        Assert.False(result.ByPackage.ContainsKey("b"));
+        Assert.Contains("prints nothing both when a package has none and when the read failed", result.Unreadable["b"]);
     }
 
     [Fact]
@@ -65,7 +66,8 @@ public sealed class TrustListParserTests
 
         var empty = TrustListParser.Parse("[]", defaultPackage: "widgets");
         Assert.Empty(empty.Problems);
-        Assert.Empty(empty.ByPackage["widgets"]);
+        Assert.Empty(empty.ByPackage);
+        Assert.Equal(["widgets"], empty.Unreadable.Keys);
     }
 
     [Fact]
@@ -141,15 +143,17 @@ public sealed class TrustListParserTests
             }
             """);
         Assert.Empty(result.Problems);
-        Assert.Equal(2, result.ByPackage.Count);
+        Assert.Equal(["a"], result.ByPackage.Keys);
+        Assert.Equal(["b"], result.Unreadable.Keys);
     }
 
     [Fact]
-    public void Parse_CollectorErrorLine_ProblemNamesThePackage()
+    public void Parse_CollectorErrorLine_UnreadableNamesThePackage()
     {
         var result = TrustListParser.Parse("""{"package":"a","error":"npm trust list failed with exit code 1"}""");
         Assert.Empty(result.ByPackage);
-        Assert.Equal(["Line 1: npm could not list the trust configuration of a: npm trust list failed with exit code 1"], result.Problems);
+        Assert.Empty(result.Problems);
+        Assert.Equal("npm could not list the trust configuration of a: npm trust list failed with exit code 1.", result.Unreadable["a"]);
     }
 
     [Fact]
@@ -161,10 +165,11 @@ public sealed class TrustListParserTests
             npm warn config something
             {"package":"b","trust":[]}
             """);
-        Assert.Equal(["a", "b"], result.ByPackage.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["a"], result.ByPackage.Keys);
+        Assert.Equal(["b"], result.Unreadable.Keys);
         Assert.Equal(2, result.Problems.Count);
-        Assert.StartsWith("Line 1: not valid JSON", result.Problems[0]);
-        Assert.StartsWith("Line 3: not valid JSON", result.Problems[1]);
+        Assert.Equal("This is not the output of `npm trust list --json`: line 1 is not JSON (it reads \"$ bash collect-trust-lists.sh\"), so it was skipped up to the next line that starts with { or [.", result.Problems[0]);
+        Assert.StartsWith("This is not the output of `npm trust list --json`: line 3 is not JSON (it reads \"npm warn config something\")", result.Problems[1]);
     }
 
     [Theory]
@@ -176,7 +181,7 @@ public sealed class TrustListParserTests
     {
         var result = TrustListParser.Parse(text);
         Assert.Empty(result.ByPackage);
-        Assert.StartsWith("Line 1: not valid JSON", Assert.Single(result.Problems));
+        Assert.StartsWith("This is not the output of `npm trust list --json`: line 1 is not JSON", Assert.Single(result.Problems));
     }
 
     [Theory]
@@ -193,7 +198,7 @@ public sealed class TrustListParserTests
     [Fact]
     public void Parse_CompleteLineThenTruncatedLine_KeepsTheCompleteOne()
     {
-        var result = TrustListParser.Parse("{\"package\":\"a\",\"trust\":[]}\n{\"package\":\"b\",\"trust\":[{\"id\":");
+        var result = TrustListParser.Parse($"{{\"package\":\"a\",\"trust\":[{GitHubItem}]}}\n{{\"package\":\"b\",\"trust\":[{{\"id\":");
         Assert.Equal(["a"], result.ByPackage.Keys);
         Assert.StartsWith("Line 2: the JSON ends before it is complete", Assert.Single(result.Problems));
     }
@@ -244,7 +249,8 @@ public sealed class TrustListParserTests
             {"package":"a","trust":[{{GitHubItem}}]}
             {"package":"a","trust":[]}
             """);
-        Assert.Empty(result.ByPackage["a"]);
+        Assert.False(result.ByPackage.ContainsKey("a"));
+        Assert.Equal(["a"], result.Unreadable.Keys);
         Assert.Equal(["Line 2: a appears again; the later trust list replaces the earlier one."], result.Problems);
     }
 
@@ -253,6 +259,76 @@ public sealed class TrustListParserTests
     {
         var result = TrustListParser.Parse("\uFEFF{\"package\":\"a\",\"trust\":[]}\r\n{\"package\":\"b\",\"trust\":[]}\r\n");
         Assert.Empty(result.Problems);
-        Assert.Equal(2, result.ByPackage.Count);
+        Assert.Equal(2, result.Unreadable.Count);
+    }
+
+    // ---- npm's real shape (REGISTRY-FACTS.md): one flattened object per configuration, nothing when there is none ----
+
+    private const string Flat1 = """
+        {
+          "id": "11111111-aaaa-4bbb-8ccc-000000000001",
+          "type": "github",
+          "file": "release.yml",
+          "repository": "Octo-Org/Widgets",
+          "environment": "prod",
+          "permissions": [
+            "createPackage",
+            "createStagedPackage"
+          ]
+        }
+        """;
+
+    private const string Flat2 = """{"id":"11111111-aaaa-4bbb-8ccc-000000000002","type":"github","file":"nightly.yml","repository":"Octo-Org/Widgets","permissions":["createStagedPackage"]}""";
+
+    [Fact]
+    public void Parse_NpmFlattenedObjects_OneAfterAnother_AllKeptForTheChosenPackage()
+    {
+        var result = TrustListParser.Parse(Flat1 + "\n" + Flat2, defaultPackage: "widgets");
+
+        Assert.Empty(result.Problems);
+        Assert.Empty(result.Unreadable);
+        var configurations = result.ByPackage["widgets"];
+        Assert.Equal(["11111111-aaaa-4bbb-8ccc-000000000001", "11111111-aaaa-4bbb-8ccc-000000000002"], configurations.Select(c => c.Id));
+        Assert.Equal(("release.yml", "Octo-Org/Widgets", "prod"), (configurations[0].File, configurations[0].Repository, configurations[0].Environment));
+        Assert.Equal(["createStagedPackage"], configurations[1].Permissions);
+    }
+
+    [Fact]
+    public void Parse_NpmFlattenedObjectsOnOneLine_NoSeparator_AllKept()
+    {
+        var result = TrustListParser.Parse(Flat2 + Flat2.Replace("0002", "0003"), defaultPackage: "widgets");
+
+        Assert.Empty(result.Problems);
+        Assert.Equal(2, result.ByPackage["widgets"].Count);
+    }
+
+    /// <summary>Truth table: what an empty read looks like in each shape; none of them is "not configured".</summary>
+    [Theory]
+    [InlineData("", "widgets")]
+    [InlineData("  \n ", "widgets")]
+    [InlineData("[]", "widgets")]
+    [InlineData("{\"package\":\"widgets\",\"trust\":null}", null)]
+    [InlineData("{\"package\":\"widgets\",\"trust\":[]}", null)]
+    [InlineData("{\"package\":\"widgets\",\"trust\":\"\"}", null)]
+    [InlineData("{\"widgets\": []}", null)]
+    public void Parse_EmptyOutput_UnreadableNeverNotConfigured(string text, string? chosen)
+    {
+        var result = TrustListParser.Parse(text, chosen);
+
+        Assert.False(result.ByPackage.ContainsKey("widgets"));
+        Assert.Contains("prints nothing both when a package has none and when the read failed", result.Unreadable["widgets"]);
+    }
+
+    [Theory]
+    [InlineData("{\"package\":\"a\",\"trust\":nul}")]
+    [InlineData("{\"package\":\"a\",\"trust\":[tru]}")]
+    [InlineData("{'package':'a'}")]
+    public void Parse_BadPaste_APersonsSentence_NeverTheReadersMessage(string text)
+    {
+        var problem = Assert.Single(TrustListParser.Parse(text).Problems);
+
+        Assert.StartsWith("This is not the output of `npm trust list --json`: line 1 is not JSON (it reads", problem);
+        foreach (var jargon in new[] { "Expected", "literal", "LineNumber", "BytePosition", "invalid start", "token" })
+            Assert.DoesNotContain(jargon, problem, StringComparison.OrdinalIgnoreCase);
     }
 }

@@ -97,6 +97,32 @@ public sealed class NpmAuditScenarioTests(NpmScenarioFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task StrippedMetadata_FixNamesTheAuditOption_NotTheDashboardSetting()
+    {
+        var run = await Audit(new PackumentBuilder("s-stripped-fix").Add("1.0.0", 1, new Publish.Stripped()));
+        var message = run.Package("s-stripped-fix").GetProperty("findings")[0].Str("message")!;
+        Assert.Contains("--npm-registry", message);
+        Assert.DoesNotContain("point the dashboard", message);
+        Assert.DoesNotContain("{", message);
+    }
+
+    [Fact]
+    public async Task StagedByATrustedPublisher_IsStagedWithTheTrustedPublishersIdentity_AndDriftComparesIt()
+    {
+        var run = await Audit(new PackumentBuilder("s-staged-tp")
+            .Add("1.0.0", 1, new Publish.Trusted("oidc:first"), Release)
+            .Add("1.1.0", 2, new Publish.Staged("maintainer", "oidc:first"), Release)
+            .Add("1.2.0", 3, new Publish.Staged("maintainer", "oidc:second"), Release));
+        var p = run.Package("s-staged-tp");
+        Assert.Equal(["1.0.0=trusted-publisher", "1.1.0=staged", "1.2.0=staged"], p.Methods());
+        var staged = p.GetProperty("versions")[1].GetProperty("publisher");
+        Assert.Equal(("github", "oidc:first", "acme/widgets", ".github/workflows/release.yml"),
+            (staged.Str("provider"), staged.Str("configId"), staged.Str("repository"), staged.Str("workflow")));
+        // Same strength as trusted: no downgrade; a changed trust configuration between staged versions is drift.
+        Assert.Equal(["publisher-drift@1.2.0"], p.Findings());
+    }
+
+    [Fact]
     public async Task OidcIdentityWithoutItsMarker_IsUnknown_NeverAFalseTokenOrDowngrade()
     {
         var run = await Audit(new PackumentBuilder("s-marker-stripped")
@@ -277,7 +303,7 @@ public sealed class NpmAuditScenarioTests(NpmScenarioFixture fixture) : IClassFi
 
     [Theory]
     [InlineData(new[] { "--format", "xml", "npm:x" }, "--format must be json or table")]
-    [InlineData(new[] { "npm:Bad Name" }, "lowercase")]
+    [InlineData(new[] { "npm:Bad Name" }, "a space")]
     [InlineData(new[] { "pypi:django" }, "npm packages only")]
     [InlineData(new[] { "--concurrency", "0", "npm:x" }, "--concurrency")]
     [InlineData(new[] { "--bogus", "npm:x" }, "unknown option")]

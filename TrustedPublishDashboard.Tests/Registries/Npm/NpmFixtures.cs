@@ -93,6 +93,8 @@ public sealed class PackumentBuilder(string name)
                     ["email"] = "npm-oidc-no-reply@github.com",
                     ["trustedPublisher"] = new JsonObject { ["id"] = t.Provider, ["oidcConfigId"] = t.ConfigId },
                 },
+                // A staged publish made BY a trusted publisher keeps its trustedPublisher marker and adds the approver
+                // (REGISTRY-FACTS, npm: real capture cookie@2.0.1); without ConfigId, a staged publish without the marker.
                 Publish.Staged s => new JsonObject
                 {
                     ["name"] = "GitHub Actions",
@@ -104,6 +106,8 @@ public sealed class PackumentBuilder(string name)
                 Publish.Flattened f => (JsonNode)JsonValue.Create($"{f.User} <{f.User}@example.test>"),
                 _ => null,
             };
+            if (v.Publish is Publish.Staged { ConfigId: { } stagedBy } && user is JsonObject staged)
+                staged["trustedPublisher"] = new JsonObject { ["id"] = "github", ["oidcConfigId"] = stagedBy };
             if (user is not null) entry["_npmUser"] = user;
             var dist = new JsonObject
             {

@@ -108,6 +108,32 @@ public sealed class NpmPackumentParserTests
     }
 
     [Fact]
+    public async Task EvidenceMapper_StagedByATrustedPublisher_IsStagedAndKeepsTheTrustedPublishersIdentity()
+    {
+        // The documented shape (REGISTRY-FACTS, npm; real capture cookie@2.0.1): trustedPublisher kept, approver added.
+        var builder = new PackumentBuilder("staged-tp")
+            .Add("2.0.0", 1, new Publish.Staged("bob", "oidc:22222222-2222-2222-2222-222222222222"), new Provenance())
+            .Add("2.0.1", 2, new Publish.Staged("bob", "oidc:22222222-2222-2222-2222-222222222222"));
+        var p = await Parse(builder.BuildPackument(Registry));
+        Assert.True(p.Versions["2.0.0"].User!.HasTrustedPublisher);
+        Assert.Equal("bob", p.Versions["2.0.0"].User!.ApproverName);
+
+        var fromProvenance = new TrustedPublishDashboard.Domain.PublisherIdentity("github", "acme/widgets", ".github/workflows/release.yml", "refs/tags/v1", null, "push");
+        var history = NpmEvidenceMapper.ToHistory(new(TrustedPublishDashboard.Domain.Registry.Npm, "staged-tp"), p,
+            new Dictionary<string, AttestationReading> { ["2.0.0"] = new(fromProvenance, null) });
+
+        var withProvenance = history.Versions.Single(v => v.Version == "2.0.0");
+        Assert.Equal(TrustedPublishDashboard.Domain.PublishMethod.Staged, withProvenance.Method);
+        Assert.Equal(("github", "oidc:22222222-2222-2222-2222-222222222222", "acme/widgets", ".github/workflows/release.yml"),
+            (withProvenance.Publisher!.Provider, withProvenance.Publisher.ConfigId, withProvenance.Publisher.Repository, withProvenance.Publisher.Workflow));
+        Assert.Equal("bob", withProvenance.ApprovedBy);
+        var withoutProvenance = history.Versions.Single(v => v.Version == "2.0.1");
+        Assert.Equal(TrustedPublishDashboard.Domain.PublishMethod.Staged, withoutProvenance.Method);
+        Assert.Equal(("github", "oidc:22222222-2222-2222-2222-222222222222"), (withoutProvenance.Publisher!.Provider, withoutProvenance.Publisher.ConfigId));
+        Assert.Null(withoutProvenance.EvidenceError);
+    }
+
+    [Fact]
     public async Task EvidenceMapper_MapsFactsToMethods_AndFlattenedUserIsUnknown()
     {
         var p = await Parse(Mixed().BuildPackument(Registry));

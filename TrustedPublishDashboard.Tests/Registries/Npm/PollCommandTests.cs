@@ -45,15 +45,29 @@ public sealed class PollCommandTests(NpmScenarioFixture fixture) : IClassFixture
     public async Task Poll_FailedPackage_ExitsOne_BadSpecExitsTwo()
     {
         await using var db = new TempDatabase();
-        fixture.Registry.Serve("/cli-poll-missing", ReplayResponse.WithStatus(404));
+        fixture.Registry.Serve("/cli-poll-broken", ReplayResponse.WithStatus(400));
 
-        var failed = await Poll(db, "npm:cli-poll-missing");
+        var failed = await Poll(db, "npm:cli-poll-broken");
         var bad = await Poll(db, "pypi:requests");
 
         Assert.Equal(1, failed.Code);
         Assert.Equal(1, failed.Summary!.Value.GetProperty("failed").GetInt32());
+        Assert.Equal("failed", failed.Summary.Value.GetProperty("outcome").GetString());
         Assert.Equal(2, bad.Code);
         Assert.Contains("npm packages only", bad.Stderr);
+    }
+
+    [Fact]
+    public async Task Poll_NeverPublishedPackage_IsNotPublished_NotAFailure_ExitsZero()
+    {
+        await using var db = new TempDatabase();
+        fixture.Registry.Serve("/cli-poll-missing", ReplayResponse.WithStatus(404));
+
+        var poll = await Poll(db, "npm:cli-poll-missing");
+
+        Assert.Equal(0, poll.Code);
+        Assert.Equal((0, 1, "succeeded"), (poll.Summary!.Value.GetProperty("failed").GetInt32(), poll.Summary.Value.GetProperty("notPublished").GetInt32(),
+            poll.Summary.Value.GetProperty("outcome").GetString()));
     }
 
     [Fact]

@@ -158,9 +158,77 @@ public sealed class AlertsComponentTests : MudComponentTest
 
         await page.Find("[data-testid=ack]").ClickAsync(new());
 
-        page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid=alert-row]")));
+        // The row stays where the user was reading, saying who acknowledged it; the next visit lists open alerts only.
+        page.WaitForAssertion(() => Assert.StartsWith("acknowledged by alice", page.Find("[data-testid=alert-state]").TextContent.Trim()));
         var stored = Assert.Single((await Get<AlertService>().ListAsync(new AlertFilter(State: AlertStates.Acknowledged), default)).Items);
         Assert.Equal("alice", stored.AcknowledgedBy);
+        var again = Render<AlertsPage>();
+        again.WaitForAssertion(() => again.Find("[data-testid=alerts-empty]"));
+    }
+
+    [Fact]
+    public async Task AlertsPage_AcknowledgeWithDetailsOpen_TheDetailsStayOnTheSameAlert()
+    {
+        await StartAsync(user: "alice");
+        foreach (var name in new[] { "pkg-1", "pkg-2", "pkg-3" }) await RaiseAsync(name, AlertSeverity.High);
+        var page = Render<AlertsPage>();
+        page.WaitForAssertion(() => Assert.Equal(3, page.FindAll("[data-testid=alert-row]").Count));
+        string Row(string package) => page.Find($"[data-testid=alert-row][data-package={package}]").GetAttribute("data-id")!;
+        var two = Row("pkg-2");
+        await page.Find("[data-testid=alert-row][data-package=pkg-2] [data-testid=alert-details-toggle]").ClickAsync(new());
+        page.WaitForAssertion(() => Assert.Equal(two, page.Find("[data-testid=alert-details]").GetAttribute("data-id")));
+
+        // Acknowledge another alert, then the one being read: the details follow pkg-2's row every time.
+        await page.Find("[data-testid=alert-row][data-package=pkg-1] [data-testid=ack]").ClickAsync(new());
+        page.WaitForAssertion(() => Assert.StartsWith("acknowledged", page.Find("[data-testid=alert-row][data-package=pkg-1] [data-testid=alert-state]").TextContent.Trim()));
+        await page.Find("[data-testid=alert-row][data-package=pkg-2] [data-testid=ack]").ClickAsync(new());
+        page.WaitForAssertion(() => Assert.StartsWith("acknowledged", page.Find("[data-testid=alert-row][data-package=pkg-2] [data-testid=alert-state]").TextContent.Trim()));
+
+        var details = Assert.Single(page.FindAll("[data-testid=alert-details]"));
+        Assert.Equal(two, details.GetAttribute("data-id"));
+        Assert.Equal(two, details.PreviousElementSibling!.GetAttribute("data-id"));
+        Assert.Contains("What happened and what to do.", details.TextContent);
+    }
+
+    /// <summary>Ticks a MudBlazor radio or check box by its test id (on the input or around it), as a click or a change, whichever it listens to.</summary>
+    private static async Task ToggleAsync(IRenderedComponent<MudDialogProvider> dialogs, string testId, object value)
+    {
+        var input = dialogs.Find($"input[data-testid={testId}], [data-testid={testId}] input");
+        try
+        {
+            await input.ChangeAsync(new() { Value = value });
+        }
+        catch (Bunit.MissingEventHandlerException)
+        {
+            await input.ClickAsync(new());
+        }
+    }
+
+    [Fact]
+    public async Task AlertsPage_MuteAKindAndAcknowledgeItsOpenAlerts_SaysWhatItDid()
+    {
+        await StartAsync(user: "alice");
+        foreach (var name in new[] { "kind-1", "kind-2", "kind-3", "kind-4" }) await RaiseAsync(name, AlertSeverity.High, AlertKinds.PublisherDrift, "2.0.0");
+        await RaiseAsync("other", AlertSeverity.Critical);
+        var dialogs = Render<MudDialogProvider>();
+        Render<MudPopoverProvider>();
+        var snackbars = Render<MudSnackbarProvider>();
+        var page = Render<AlertsPage>();
+        page.WaitForAssertion(() => Assert.Equal(5, page.FindAll("[data-testid=alert-row]").Count));
+
+        var muting = page.Find("[data-testid=alert-row][data-package=kind-1] [data-testid=mute]").ClickAsync(new());
+        dialogs.WaitForAssertion(() => dialogs.Find("[data-testid=mute-panel]"));
+        await ToggleAsync(dialogs, "mute-scope-kind", MuteScope.Kind);
+        dialogs.WaitForAssertion(() => Assert.Contains("also acknowledge the 4 open alerts of this kind", dialogs.Find("[data-testid=mute-panel]").TextContent));
+        await ToggleAsync(dialogs, "mute-ack-open", true);
+        await dialogs.Find("[data-testid=mute-confirm]").ClickAsync(new());
+        await muting.WaitAsync(TimeSpan.FromSeconds(10));
+
+        snackbars.WaitForAssertion(() => Assert.Contains("Muted kind publisher-drift for 7 days; acknowledged 4 open alerts", snackbars.Markup));
+        page.WaitForAssertion(() => Assert.Equal("other", Assert.Single(page.FindAll("[data-testid=alert-row]")).GetAttribute("data-package")));
+        var acknowledged = await Get<AlertService>().ListAsync(new AlertFilter(Kind: AlertKinds.PublisherDrift, State: AlertStates.Acknowledged), default);
+        Assert.Equal(4, acknowledged.Total);
+        Assert.All(acknowledged.Items, a => Assert.Equal("alice", a.AcknowledgedBy));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using MudBlazor;
 using Bunit;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,7 +21,7 @@ public sealed class DashboardComponentTests : MudComponentTest
     {
         var compliance = new ComplianceRepository(connections);
         var service = new DashboardService(compliance, new AlertRepository(connections),
-            new SampleWorkspace(new PackageRepository(connections), new EvidenceRepository(connections), compliance), TimeProvider.System);
+            new SampleWorkspace(new PackageRepository(connections), new EvidenceRepository(connections), compliance, new AlertRepository(connections)), TimeProvider.System);
         Services.AddSingleton(service);
         Services.AddSingleton<IHttpContextAccessor, HttpContextAccessor>();
         Services.AddScoped<CurrentUser>();
@@ -103,6 +104,7 @@ public sealed class DashboardComponentTests : MudComponentTest
     {
         var db = await Migrated();
         UseDatabase(db.Connections);
+        var dialogs = Render<MudDialogProvider>();
         var cut = Render<DashboardPage>();
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=load-sample]")));
 
@@ -116,7 +118,19 @@ public sealed class DashboardComponentTests : MudComponentTest
         Assert.Equal(DashboardService.FeedSize, cut.FindAll("[data-testid=publish-feed] li").Count);
         Assert.All(cut.FindAll("[data-testid=publish-feed] li"), li => Assert.NotNull(li.QuerySelector("[data-testid=method-chip]")));
 
-        await cut.Find("[data-testid=remove-sample]").ClickAsync(new());
+        // Removing asks first, saying what else goes (the sample alerts) and what stays.
+        var cancelling = cut.Find("[data-testid=remove-sample]").ClickAsync(new());
+        dialogs.WaitForAssertion(() => Assert.Contains("Remove 60 sample package(s)", dialogs.Markup));
+        Assert.Contains("sample alert(s)", dialogs.Markup);
+        Assert.Contains("Your own packages, plans and alerts are not changed.", dialogs.Markup);
+        await dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Cancel").ClickAsync(new());
+        await cancelling.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal("60", cut.Find("[data-testid=tile-packages] .tpd-tile-value").TextContent);
+
+        var removing = cut.Find("[data-testid=remove-sample]").ClickAsync(new());
+        dialogs.WaitForAssertion(() => Assert.Contains("Remove 60 sample package(s)", dialogs.Markup));
+        await dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Remove sample data").ClickAsync(new());
+        await removing.WaitAsync(TimeSpan.FromSeconds(10));
 
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=first-step]")));
     }
@@ -127,21 +141,27 @@ public sealed class DashboardComponentTests : MudComponentTest
         var db = await Migrated();
         var service = UseDatabase(db.Connections);
         await service.LoadSampleAsync(TestActors.Administrator(), default);
+        // Real packages in every verdict beside the samples: a stored snapshot as a poll writes it.
+        await using (var c = await db.Connections.OpenAsync(default))
+            await Dapper.SqlMapper.ExecuteAsync(c, """
+                UPDATE compliance_snapshots SET count = CASE status WHEN 'compliant' THEN 3 WHEN 'non-compliant' THEN 2 WHEN 'unknown' THEN 1 WHEN 'error' THEN 1 ELSE count END
+                """);
 
         var cut = Render<DashboardPage>();
 
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=compliance-chart]")));
         var chart = cut.Find("[data-testid=compliance-chart]");
         var bars = chart.QuerySelectorAll("path.mud-chart-bar").Select(p => p.GetAttribute("stroke")).Distinct().ToList();
-        Assert.Equal(["compliant", "non-compliant", "unknown", "error"], chart.GetAttribute("data-series")!.Split(','));
-        Assert.Equal([DashboardTheme.Compliant, DashboardTheme.NonCompliant, DashboardTheme.Unknown, DashboardTheme.Error], bars);
+        // Sample packages are a series of their own, never counted in a verdict.
+        Assert.Equal(["compliant", "non-compliant", "unknown", "error", "sample"], chart.GetAttribute("data-series")!.Split(','));
+        Assert.Equal([DashboardTheme.Compliant, DashboardTheme.NonCompliant, DashboardTheme.Unknown, DashboardTheme.Error, DashboardTheme.Sample], bars);
         foreach (var (status, colour) in new[] { ("compliant", DashboardTheme.Compliant), ("non-compliant", DashboardTheme.NonCompliant), ("unknown", DashboardTheme.Unknown), ("error", DashboardTheme.Error) })
             Assert.Contains(colour, cut.Find($"[data-testid=tile-{status}]").GetAttribute("style"));
-        Assert.Equal(["Compliant", "Non-compliant", "Unknown", "Error"], chart.QuerySelectorAll(".mud-chart-legend-item").Select(l => l.TextContent.Trim()));
+        Assert.Equal(["Compliant", "Non-compliant", "Unknown", "Error", "Sample packages"], chart.QuerySelectorAll(".mud-chart-legend-item").Select(l => l.TextContent.Trim()));
     }
 
     [Fact]
-    public async Task NoSnapshotsOrPublishesYet_SaysSoInsteadOfAnEmptyChart()
+    public async Task NothingCheckedOrPublishedYet_ChartShowsThePendingPackage_FeedSaysSo()
     {
         var db = await Migrated();
         UseDatabase(db.Connections);
@@ -150,9 +170,9 @@ public sealed class DashboardComponentTests : MudComponentTest
         var cut = Render<DashboardPage>();
 
         cut.WaitForAssertion(() => Assert.Equal("1", cut.Find("[data-testid=tile-pending] .tpd-tile-value").TextContent));
-        Assert.NotNull(cut.Find("[data-testid=chart-empty]"));
+        // Adding the package rewrote today's snapshot: the chart shows it as not checked yet, not an empty chart.
+        Assert.Equal(["compliant", "non-compliant", "unknown", "error", "pending"], cut.Find("[data-testid=compliance-chart]").GetAttribute("data-series")!.Split(','));
         Assert.NotNull(cut.Find("[data-testid=feed-empty]"));
-        Assert.Empty(cut.FindAll("[data-testid=compliance-chart]"));
         Assert.Empty(cut.FindAll("[data-testid=sample-notice]"));
     }
 }

@@ -84,6 +84,25 @@ public sealed class JobsComponentTests : MudComponentTest
     }
 
     [Fact]
+    public async Task PollWithFailures_ShowsCompletedWithFailures_WithTheCountLinkingToTheFailingPackages()
+    {
+        var runs = UseDatabase(await TempDatabase.CreateMigratedAsync());
+        var id = await runs.StartAsync("npm-poll", "schedule", null, DateTimeOffset.UtcNow.AddMinutes(-1), default);
+        var summary = new PollSummary(id, 69, 4, 65, 0, 69, 1000, 0, TimeSpan.FromSeconds(3));
+        var result = summary.ToJobResult(TrustedPublishDashboard.Domain.Registry.Npm);
+        await runs.FinishAsync(id, DateTimeOffset.UtcNow, TimeSpan.FromSeconds(3), result.Outcome, result.Error, result.Detail, default, result.FailedCount, result.Link);
+
+        var cut = Render<JobsPage>();
+
+        cut.WaitForAssertion(() => Assert.Equal("completed with failures", cut.Find("[data-testid=outcome-npm-poll]").TextContent.Trim()));
+        Assert.Contains("mud-chip-color-warning", cut.Find("[data-testid=outcome-npm-poll]").ClassName);
+        Assert.DoesNotContain("succeeded", cut.Find("[data-testid=jobs-grid]").TextContent);
+        var link = cut.Find("[data-testid=failed-link-npm-poll]");
+        Assert.Equal("65 failed", link.TextContent.Trim());
+        Assert.Equal("packages?filter=errors&registry=npm", link.GetAttribute("href"));
+    }
+
+    [Fact]
     public async Task SelectingAJob_ListsItsRuns()
     {
         var runs = UseDatabase(await TempDatabase.CreateMigratedAsync());

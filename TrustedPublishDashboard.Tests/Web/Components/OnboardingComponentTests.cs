@@ -1,4 +1,6 @@
 using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
 using TrustedPublishDashboard.Data;
 using TrustedPublishDashboard.Domain;
 using TrustedPublishDashboard.Onboarding;
@@ -172,5 +174,54 @@ public sealed class OnboardingComponentTests : MudComponentTest
         Assert.Equal("@wz/internal (packages/internal) — private", cut.Find("[data-testid=plan-import-skipped]").TextContent.Trim());
         Assert.Equal("Workspaces from package.json.", cut.Find("[data-testid=plan-import-note]").TextContent.Trim());
         Assert.Equal(MudBlazor.Severity.Error, ImportResult.SeverityOf(PlanImportReport.Failed("repo.zip was not imported: bad")));
+    }
+
+    // ---- "Confirm for all" never overwrites a failed or verified step silently ----
+
+    [Fact]
+    public async Task BulkConfirmDialog_ListsFailedAndVerifiedUnticked_ConfirmReturnsOnlyTheTickedOnes()
+    {
+        var dialogs = Render<MudDialogProvider>();
+        var preview = new BulkConfirmPreview(
+            [Row(1, "pending-a", RegistryStates.Exists)],
+            [Row(2, "failed-b", RegistryStates.Exists, (OnboardingStep.TrustConfigured, StepState.Failed, "The trust probe found no trust configuration (404).")),
+             Row(3, "verified-c", RegistryStates.Exists, (OnboardingStep.TrustConfigured, StepState.Verified, "Verified by the trust probe."))]);
+        var service = Services.GetRequiredService<IDialogService>();
+        IDialogReference? reference = null;
+        await dialogs.InvokeAsync(async () => reference = await service.ShowAsync<BulkConfirmDialog>("Confirm for all",
+            new DialogParameters<BulkConfirmDialog> { { d => d.Step, OnboardingStep.TrustConfigured }, { d => d.Preview, preview } }));
+
+        dialogs.WaitForAssertion(() => dialogs.Find("[data-testid=bulk-confirm-dialog]"));
+        Assert.Contains("1 pending package(s): pending-a", dialogs.Find("[data-testid=bulk-confirm-pending]").TextContent);
+        Assert.Contains("left out unless you tick them", dialogs.Find("[data-testid=bulk-confirm-warning]").TextContent);
+        var rows = dialogs.FindAll("[data-testid=bulk-confirm-row]");
+        Assert.Equal(["failed-b", "verified-c"], rows.Select(r => r.GetAttribute("data-package")));
+        Assert.Equal(["failed", "verified"], rows.Select(r => r.GetAttribute("data-state")));
+        Assert.Contains("404", rows[0].TextContent);
+        Assert.All(dialogs.FindAll("[data-testid=bulk-confirm-row] input[type=checkbox]"), i => Assert.False(i.HasAttribute("checked")));
+        Assert.Contains("Confirm 1 package(s)", dialogs.Find("[data-testid=bulk-confirm-ok]").TextContent);
+
+        await dialogs.Find("[data-testid=bulk-confirm-row][data-package=failed-b] input[type=checkbox]").ChangeAsync(new() { Value = true });
+        dialogs.WaitForAssertion(() => Assert.Contains("Confirm 2 package(s)", dialogs.Find("[data-testid=bulk-confirm-ok]").TextContent));
+        await dialogs.Find("[data-testid=bulk-confirm-ok]").ClickAsync(new());
+
+        var result = await reference!.Result.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.False(result!.Canceled);
+        Assert.Equal([2L], Assert.IsAssignableFrom<IReadOnlyCollection<long>>(result.Data));
+    }
+
+    [Fact]
+    public void TrackerTable_UnusedTrustConfiguration_ShowsWhenConfiguredAndTheTwoDayExpiry()
+    {
+        var unused = Row(1, "unused", RegistryStates.Exists, (OnboardingStep.TrustConfigured, StepState.Confirmed, "Confirmed by a person."));
+        var used = Row(2, "used", RegistryStates.Exists, (OnboardingStep.TrustConfigured, StepState.Verified, null), (OnboardingStep.FirstOidcPublish, StepState.Verified, null));
+        var none = Row(3, "none", RegistryStates.Exists);
+
+        var cut = Render<TrackerTable>(p => p.Add(c => c.Rows, [unused, used, none]));
+
+        var note = Assert.Single(cut.FindAll("[data-testid=trust-expiry]"));
+        Assert.Equal("unused", note.Closest("[data-testid=tracker-row]")!.GetAttribute("data-package"));
+        Assert.Equal("configured 2026-01-02 03:04 UTC, no trusted publish yet: npm may expire it after 2 days without one (from 2026-01-04 03:04 UTC)",
+            note.TextContent.Trim());
     }
 }

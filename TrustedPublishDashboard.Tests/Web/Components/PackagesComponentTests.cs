@@ -47,6 +47,34 @@ public sealed class PackagesComponentTests : MudComponentTest, IAsyncLifetime
     }
 
     [Fact]
+    public async Task DetailPage_RecentChecks_AreThisPackagesChecksWithTheirTrigger_NotEveryPoll()
+    {
+        var mine = await Services.TrackWithHistoryAsync(PackagesTestServices.Trusted("checked-mine", "o/mine"));
+        var other = await Services.TrackWithHistoryAsync(PackagesTestServices.Trusted("checked-other", "o/other"));
+        var runs = Services.GetRequiredService<TrustedPublishDashboard.Data.PollRunRepository>();
+        var evidence = Services.GetRequiredService<TrustedPublishDashboard.Data.EvidenceRepository>();
+        var at = DateTimeOffset.UtcNow;
+        var scheduled = await runs.StartAsync("npm", "schedule", 2, at, default);
+        await evidence.SaveFailureAsync(mine, "registry answered 500", at, default,
+            check: new(scheduled, TrustedPublishDashboard.Data.PackageCheck.Failed, TimeSpan.FromMilliseconds(120)));
+        await evidence.SaveFailureAsync(other, "other's error", at, default,
+            check: new(scheduled, TrustedPublishDashboard.Data.PackageCheck.Failed, TimeSpan.FromMilliseconds(80)));
+        var manual = await runs.StartAsync("npm", "manual", 1, at.AddMinutes(1), default);
+        await evidence.SaveFailureAsync(other, "other's second error", at.AddMinutes(1), default,
+            check: new(manual, TrustedPublishDashboard.Data.PackageCheck.NotFound, TimeSpan.FromMilliseconds(80)));
+
+        var cut = RenderDetail("npm", "checked-mine");
+
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=check-outcome]")));
+        Assert.Equal("failed", cut.Find("[data-testid=check-outcome]").TextContent.Trim());
+        Assert.Equal("scheduled", cut.Find("[data-testid=check-trigger]").TextContent.Trim());
+        var table = cut.Find("[data-testid=recent-polls]").TextContent;
+        Assert.Contains("registry answered 500", table);
+        Assert.Contains("120 ms", table);
+        Assert.DoesNotContain("other", table);
+    }
+
+    [Fact]
     public async Task DetailPage_RendersTheTimelineNewestFirst_AndTheFindingsWithTheirFix()
     {
         await Services.TrackWithHistoryAsync(PackagesTestServices.Downgraded("rendered"));
@@ -75,7 +103,7 @@ public sealed class PackagesComponentTests : MudComponentTest, IAsyncLifetime
     {
         var cut = RenderDetail("npm", "Bad Name");
 
-        cut.WaitForAssertion(() => Assert.Contains("lowercase", cut.Find("[data-testid=detail-error]").TextContent));
+        cut.WaitForAssertion(() => Assert.Contains("a space", cut.Find("[data-testid=detail-error]").TextContent));
         Assert.Contains("data-testid=\"detail-error\"", cut.Markup);
     }
 

@@ -11,6 +11,6 @@ public sealed class NpmPollJob(PollService poll) : IJob
     {
         var trigger = context.MergedJobDataMap.ContainsKey(JobRunRecorder.TriggerSourceKey) ? "manual" : "schedule";
         var summary = await poll.PollAsync(Registry.Npm, trigger, progress: null, context.CancellationToken);
-        context.Result = summary.ToString();
+        context.Result = summary.ToJobResult(Registry.Npm);
     }
 }

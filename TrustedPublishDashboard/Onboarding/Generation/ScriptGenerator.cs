@@ -331,7 +331,7 @@ public static class ScriptGenerator
         s.Line("#");
         s.Line($"# Needs npm >= {MinimumTrustNpm} and a login (`npm login`). Run:  bash collect-trust-lists.sh > trust-lists.jsonl");
         s.Line("# then paste the contents of trust-lists.jsonl into the dashboard. Each line is");
-        s.Line("#   {\"package\":\"<name>\",\"trust\":<output of npm trust list --json>}");
+        s.Line("#   {\"package\":\"<name>\",\"trust\":[<the objects npm trust list --json printed>]}  (null when it printed nothing)");
         s.Line("# or, when npm fails for a package, {\"package\":\"<name>\",\"error\":\"…\"}. Progress goes to stderr.");
         s.Line("set -euo pipefail");
         RequireNpm(s, MinimumTrustNpm, "npm trust list");
@@ -348,9 +348,15 @@ public static class ScriptGenerator
         s.Line("    printf '{\"package\":%s,\"error\":\"npm trust list failed with exit code %s\"}\\n' \"$name_json\" \"$status\"");
         s.Line("    return 0");
         s.Line("  fi");
-        s.Line("  # JSON strings cannot hold raw line breaks, so joining the lines keeps the document intact.");
-        s.Line("  out=$(printf '%s' \"$out\" | tr -d '\\r\\n')");
-        s.Line("  if [ -z \"$out\" ]; then out='[]'; fi");
+        s.Line("  # npm prints nothing both when there is no configuration and when the read failed: say so, never \"none\".");
+        s.Line("  if [ -z \"$(printf '%s' \"$out\" | tr -d '[:space:]')\" ]; then");
+        s.Line("    printf '{\"package\":%s,\"trust\":null}\\n' \"$name_json\"");
+        s.Line("    return 0");
+        s.Line("  fi");
+        s.Line("  # JSON strings cannot hold raw line breaks, so joining the lines keeps the documents intact; npm prints one object per");
+        s.Line("  # configuration, one after another, so they become one list.");
+        s.Line("  out=$(printf '%s' \"$out\" | tr -d '\\r\\n' | sed 's/}[[:space:]]*{/},{/g')");
+        s.Line("  case \"$out\" in \\[*) ;; *) out=\"[$out]\" ;; esac");
         s.Line("  printf '{\"package\":%s,\"trust\":%s}\\n' \"$name_json\" \"$out\"");
         s.Line("}");
         s.Line();

@@ -32,6 +32,10 @@ public static class WorkspaceDiscovery
     [
         new(m => m.IsPrivate ? "private: true — npm never publishes it" : null),
         new(m => m.Name is null ? m.NameError ?? "package.json has no \"name\"" : PackageNames.CheckNpm(m.Name).Error),
+        // Onboarding publishes under the manifest's name; npm refuses new packages with a legacy name, and an archive
+        // cannot tell whether it already exists. Adding it by name checks that on the registry.
+        new(m => m.Name is { } name && PackageNames.CheckNpm(name).Legacy is { } legacy
+            ? $"{legacy}; if the package already exists on the registry, add it by name" : null),
     ];
 
     /// <exception cref="OperationCanceledException">The token was cancelled; it is checked every few hundred matching steps.</exception>

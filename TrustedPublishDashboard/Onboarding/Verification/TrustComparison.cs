@@ -6,7 +6,10 @@ namespace TrustedPublishDashboard.Onboarding.Verification;
 /// <summary>One field of the plan against the configuration npm reports.</summary>
 public sealed record FieldComparison(string Field, string? Expected, string? Actual, bool Matches);
 
-/// <summary>Whether a package's trusted publisher is what the plan says, field by field, with the commands that fix it.</summary>
+/// <summary>
+/// Whether a package's trusted publisher is what the plan says, field by field, with the commands that fix it.
+/// <see cref="Summary"/> does not start with the package name: every place that shows it names the package already.
+/// </summary>
 public sealed record TrustComparison(string Package, bool Matches, IReadOnlyList<FieldComparison> Fields, IReadOnlyList<string> FixCommands, string Summary);
 
 /// <summary>The names of <see cref="FieldComparison.Field"/>.</summary>
@@ -78,7 +81,7 @@ public static class TrustComparer
         {
             var none = checks.Select(c => c.Check(expected, Empty(package))).Select(f => f with { Actual = null, Matches = false }).ToList();
             return new TrustComparison(package, false, none, configure is null ? [] : [configure],
-                $"{package} has no trusted publisher: npm refuses OIDC publishes for it until one is configured.{incomplete}");
+                $"not configured: npm refuses OIDC publishes until a trusted publisher is configured.{incomplete}");
         }
 
         var ranked = actual
@@ -95,12 +98,12 @@ public static class TrustComparer
         var summary = new List<string>();
         if (matches)
         {
-            summary.Add($"{package}: the trusted publisher matches the plan.");
+            summary.Add($"configured as planned ({Describe(best)}).");
         }
         else
         {
             var wrong = fields.Where(f => !f.Matches).ToList();
-            summary.Add($"{package}: the trusted publisher differs from the plan in {string.Join(", ", wrong.Select(f => f.Field))}.");
+            summary.Add($"configured differently from the plan in {string.Join(", ", wrong.Select(f => f.Field))}.");
             foreach (var field in wrong) summary.Add(Explain(field));
             if (configure is not null)
             {
@@ -114,7 +117,7 @@ public static class TrustComparer
         if (extras.Count > 0)
         {
             var ids = string.Join(", ", extras.Select(e => e.Id ?? "(no id)"));
-            summary.Add($"{extras.Count} more configuration{(extras.Count == 1 ? "" : "s")} exist{(extras.Count == 1 ? "s" : "")} for {package} (id {ids}); " +
+            summary.Add($"{extras.Count} more configuration{(extras.Count == 1 ? "" : "s")} exist{(extras.Count == 1 ? "s" : "")} (id {ids}); " +
                 "each can publish, so remove the ones the plan does not name with npm trust revoke.");
         }
         var unreported = fields.Where(f => f.Matches && f.Actual is null && f.Expected is not null).Select(f => f.Field).ToList();
@@ -124,11 +127,22 @@ public static class TrustComparer
 
     private static string Explain(FieldComparison f) => f.Field switch
     {
-        TrustFields.PublishPermission => "The connection is stage-only (no createPackage permission): CI can stage but not publish; re-create it with --allow-publish.",
+        TrustFields.PublishPermission => "The configuration is stage-only: add --allow-publish (it lacks createPackage, so CI can stage but not publish; revoke it and create it again with --allow-publish).",
         TrustFields.Repository or TrustFields.ProjectPath when f.Expected is not null && f.Actual is not null && string.Equals(f.Expected, f.Actual, StringComparison.OrdinalIgnoreCase) =>
             $"The {f.Field} differs only in letter case ({f.Actual} vs {f.Expected}): npm compares the repository case-sensitively, so publishes from {f.Expected} are refused.",
         _ => $"{Capital(f.Field)}: npm has {Show(f.Actual)}, the plan says {Show(f.Expected)}.",
     };
+
+    /// <summary>What npm reported, in the words of `npm trust github`: provider, repository, file, environment.</summary>
+    private static string Describe(TrustConfiguration c)
+    {
+        var parts = new List<string>();
+        if (c.Type is { Length: > 0 } type) parts.Add(type);
+        if ((c.Repository ?? c.ProjectPath) is { Length: > 0 } where) parts.Add(where);
+        if (c.File is { Length: > 0 } file) parts.Add(file);
+        parts.Add(c.Environment is { Length: > 0 } env ? $"environment {env}" : "no environment");
+        return string.Join(", ", parts);
+    }
 
     private static string Show(string? value) => value is null ? "none" : $"\"{value}\"";
 

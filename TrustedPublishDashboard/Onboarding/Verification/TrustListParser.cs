@@ -19,14 +19,23 @@ public sealed record TrustConfiguration(
     IReadOnlyList<string> Permissions,
     IReadOnlyDictionary<string, string> Other);
 
-/// <summary>Configurations by package name (a package listed with no configuration maps to an empty list) and what could not be read.</summary>
-public sealed record TrustListParseResult(IReadOnlyDictionary<string, IReadOnlyList<TrustConfiguration>> ByPackage, IReadOnlyList<string> Problems);
+/// <summary>
+/// Configurations by package name, the packages whose trust list could not be read (with why), and what else was wrong.
+/// A package is in <see cref="ByPackage"/> only with at least one configuration: npm prints nothing both when a package has
+/// none and when the read failed, so an empty list never means "not configured" — such a package is in <see cref="Unreadable"/>.
+/// </summary>
+public sealed record TrustListParseResult(
+    IReadOnlyDictionary<string, IReadOnlyList<TrustConfiguration>> ByPackage,
+    IReadOnlyList<string> Problems,
+    IReadOnlyDictionary<string, string> Unreadable);
 
 /// <summary>
-/// Reads pasted `npm trust list --json` output. Its exact format is not documented, so this is tolerant: any number of JSON
-/// documents (JSON lines, or pretty-printed one after another, with junk lines in between reported and skipped), in the
+/// Reads pasted `npm trust list --json` output. npm prints one flattened object per configuration (not an array; several
+/// objects one after another, possibly pretty-printed) and NOTHING when there is none or when the read failed
+/// (REGISTRY-FACTS.md). So this reads any number of JSON documents (junk lines in between reported and skipped), in the
 /// shapes the collector script prints (`{"package": "x", "trust": [...]}`), an object keyed by package name, an array of
-/// items carrying `package`/`name`, or a bare list or item for <c>defaultPackage</c>. Never throws on input.
+/// items carrying `package`/`name`, or bare items for <c>defaultPackage</c> (they add up). Empty output is "unreadable".
+/// Never throws on input; its problems are sentences for a person, never the JSON reader's messages.
 /// </summary>
 public static class TrustListParser
 {
@@ -40,19 +49,23 @@ public static class TrustListParser
     {
         var byPackage = new Dictionary<string, IReadOnlyList<TrustConfiguration>>(StringComparer.Ordinal);
         var problems = new List<string>();
+        var unreadable = new Dictionary<string, string>(StringComparer.Ordinal);
+        var defaultName = string.IsNullOrWhiteSpace(defaultPackage) ? null : defaultPackage.Trim();
         if (string.IsNullOrWhiteSpace(text))
         {
-            problems.Add("Nothing was pasted.");
-            return new TrustListParseResult(byPackage, problems);
+            problems.Add(defaultName is null ? "Nothing was pasted." : $"Nothing was pasted. {EmptyOutput(defaultName)}");
+            if (defaultName is not null) unreadable[defaultName] = EmptyOutput(defaultName);
+            return new TrustListParseResult(byPackage, problems, unreadable);
         }
         if (Encoding.UTF8.GetByteCount(text) > MaxInputBytes)
         {
             problems.Add($"The pasted text is larger than {MaxInputBytes / (1024 * 1024)} MiB; paste the trust lists of fewer packages at a time.");
-            return new TrustListParseResult(byPackage, problems);
+            return new TrustListParseResult(byPackage, problems, unreadable);
         }
         var bytes = Encoding.UTF8.GetBytes(text.TrimStart('\uFEFF'));
-        var defaultName = string.IsNullOrWhiteSpace(defaultPackage) ? null : defaultPackage.Trim();
+        // Where a package was last seen: the document's index, negative when it came as bare items for the chosen package.
         var seenIn = new Dictionary<string, int>(StringComparer.Ordinal);
+        var collectorErrors = new Dictionary<string, string>(StringComparer.Ordinal);
         var options = new JsonReaderOptions { AllowMultipleValues = true, MaxDepth = MaxDepth, CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
         var offset = 0;
         var documentIndex = 0;
@@ -78,23 +91,45 @@ public static class TrustListParser
             {
                 documentIndex++;
                 var found = new Dictionary<string, List<TrustConfiguration>>(StringComparer.Ordinal);
-                ReadDocument(document.RootElement, defaultName, $"Line {line}", found, problems);
+                ReadDocument(document.RootElement, defaultName, $"Line {line}", found, problems, collectorErrors);
                 foreach (var (package, items) in found)
                 {
-                    if (seenIn.TryGetValue(package, out var earlier) && earlier != documentIndex)
+                    // npm prints one object per configuration: bare items for the chosen package add up, document after document.
+                    var bare = defaultName == package && IsBare(document.RootElement);
+                    if (bare && seenIn.TryGetValue(package, out var before) && before < 0 && byPackage.TryGetValue(package, out var earlierItems))
+                    {
+                        byPackage[package] = earlierItems.Concat(items).ToList();
+                        seenIn[package] = -documentIndex;
+                        continue;
+                    }
+                    if (seenIn.TryGetValue(package, out var earlier) && Math.Abs(earlier) != documentIndex)
                     {
                         Add(problems, $"Line {line}: {package} appears again; the later trust list replaces the earlier one.");
                     }
-                    seenIn[package] = documentIndex;
+                    seenIn[package] = bare ? -documentIndex : documentIndex;
                     byPackage[package] = items;
                 }
             }
         }
+        // An empty list is what npm's empty output became (the collector, or a hand-made paste): it proves nothing.
+        foreach (var (package, items) in byPackage.Where(p => p.Value.Count == 0).ToList())
+        {
+            byPackage.Remove(package);
+            unreadable.TryAdd(package, EmptyOutput(package));
+        }
+        foreach (var (package, why) in collectorErrors) unreadable[package] = why;
+        foreach (var package in byPackage.Keys) unreadable.Remove(package);
         if (problems.Count >= MaxProblems) problems.Add("Further problems were not listed.");
-        return new TrustListParseResult(byPackage, problems);
+        return new TrustListParseResult(byPackage, problems, unreadable);
     }
 
-    private static void ReadDocument(JsonElement root, string? defaultPackage, string where, Dictionary<string, List<TrustConfiguration>> found, List<string> problems)
+    /// <summary>Why empty `npm trust list --json` output says nothing (REGISTRY-FACTS.md: npm prints nothing both ways).</summary>
+    public static string EmptyOutput(string package) =>
+        $"npm printed no trust configuration for {package}. It prints nothing both when a package has none and when the read failed, " +
+        "so this says neither: run the trust probe from the release workflow (Verify tab) to know.";
+
+    private static void ReadDocument(JsonElement root, string? defaultPackage, string where, Dictionary<string, List<TrustConfiguration>> found, List<string> problems,
+        Dictionary<string, string> errors)
     {
         switch (root.ValueKind)
         {
@@ -105,16 +140,16 @@ public static class TrustListParser
                     else Add(problems, $"{where}: an empty list without a package name; paste the collector's output, or choose the package first.");
                     return;
                 }
-                foreach (var element in root.EnumerateArray()) ReadEntry(element, defaultPackage, where, found, problems);
+                foreach (var element in root.EnumerateArray()) ReadEntry(element, defaultPackage, where, found, problems, errors);
                 return;
             case JsonValueKind.Object:
                 if (PackageName(root) is { } name && (root.TryGetProperty("trust", out _) || root.TryGetProperty("error", out _)))
                 {
-                    ReadCollectorLine(root, name, where, found, problems);
+                    ReadCollectorLine(root, name, where, found, problems, errors);
                 }
                 else if (LooksLikeItem(root))
                 {
-                    ReadEntry(root, defaultPackage, where, found, problems);
+                    ReadEntry(root, defaultPackage, where, found, problems, errors);
                 }
                 else
                 {
@@ -128,12 +163,13 @@ public static class TrustListParser
     }
 
     /// <summary>The collector script's line: `{"package": "x", "trust": &lt;list&gt;}` or `{"package": "x", "error": "…"}`.</summary>
-    private static void ReadCollectorLine(JsonElement line, string package, string where, Dictionary<string, List<TrustConfiguration>> found, List<string> problems)
+    private static void ReadCollectorLine(JsonElement line, string package, string where, Dictionary<string, List<TrustConfiguration>> found, List<string> problems,
+        Dictionary<string, string> errors)
     {
         if (line.TryGetProperty("error", out var error) && error.ValueKind != JsonValueKind.Null)
         {
-            var message = error.ValueKind == JsonValueKind.String ? error.GetString() : Scalar(error) ?? error.GetRawText();
-            Add(problems, $"{where}: npm could not list the trust configuration of {package}: {message}");
+            var message = error.ValueKind == JsonValueKind.String ? error.GetString() : Scalar(error) ?? "(no message)";
+            errors[package] = $"npm could not list the trust configuration of {package}: {Truncate(message ?? "(no message)")}.";
             return;
         }
         if (!line.TryGetProperty("trust", out var trust)) return;
@@ -175,6 +211,7 @@ public static class TrustListParser
                 return;
             case JsonValueKind.Object when value.EnumerateObject().Any() == false:
             case JsonValueKind.Null:
+            case JsonValueKind.String when string.IsNullOrWhiteSpace(value.GetString()):
                 return;
             case JsonValueKind.Object:
                 // A wrapper such as {"trustedPublishers": [...]}: take the lists inside.
@@ -190,7 +227,8 @@ public static class TrustListParser
     }
 
     /// <summary>An element of a top-level list (or a top-level item): an item naming its package, a collector line, or an item for the default package.</summary>
-    private static void ReadEntry(JsonElement element, string? defaultPackage, string where, Dictionary<string, List<TrustConfiguration>> found, List<string> problems)
+    private static void ReadEntry(JsonElement element, string? defaultPackage, string where, Dictionary<string, List<TrustConfiguration>> found, List<string> problems,
+        Dictionary<string, string> errors)
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
@@ -200,7 +238,7 @@ public static class TrustListParser
         var name = PackageName(element);
         if (name is not null && (element.TryGetProperty("trust", out _) || element.TryGetProperty("error", out _)))
         {
-            ReadCollectorLine(element, name, where, found, problems);
+            ReadCollectorLine(element, name, where, found, problems, errors);
             return;
         }
         var package = name ?? defaultPackage;
@@ -211,6 +249,14 @@ public static class TrustListParser
         }
         Items(found, package).Add(ReadItem(element, package));
     }
+
+    /// <summary>A document of bare configuration items (no package named anywhere): `npm trust list &lt;pkg&gt; --json` itself.</summary>
+    private static bool IsBare(JsonElement root) => root.ValueKind switch
+    {
+        JsonValueKind.Object => PackageName(root) is null && LooksLikeItem(root),
+        JsonValueKind.Array => root.EnumerateArray().All(e => e.ValueKind == JsonValueKind.Object && PackageName(e) is null),
+        _ => false,
+    };
 
     private static List<TrustConfiguration> Items(Dictionary<string, List<TrustConfiguration>> found, string package)
     {
@@ -383,7 +429,26 @@ public static class TrustListParser
         {
             return $"Line {line}: the JSON ends before it is complete (was the paste cut off?); the incomplete part was ignored.";
         }
-        return $"Line {line}: not valid JSON, ignored up to the next line that starts with {{ or [ ({reason}).";
+        // The reader's own message ("Expected the literal 'null'…") means nothing to a person: show the line instead.
+        return $"This is not the output of `npm trust list --json`: line {line} is not JSON (it reads \"{LineText(bytes, line)}\"), so it was skipped " +
+            "up to the next line that starts with { or [.";
+    }
+
+    /// <summary>The start of a line (1-based) as a person sees it, without control characters.</summary>
+    private static string LineText(byte[] bytes, int line)
+    {
+        var start = 0;
+        for (var n = 1; n < line && start < bytes.Length; n++)
+        {
+            var next = Array.IndexOf(bytes, (byte)'\n', start);
+            if (next < 0) return "";
+            start = next + 1;
+        }
+        var end = Array.IndexOf(bytes, (byte)'\n', start);
+        var length = Math.Min((end < 0 ? bytes.Length : end) - start, 200);
+        var text = Encoding.UTF8.GetString(bytes, start, Math.Max(length, 0));
+        text = new string(text.Select(c => char.IsControl(c) ? ' ' : c).ToArray()).Trim();
+        return text.Length <= 40 ? text : text[..40] + "…";
     }
 
     /// <summary>Whether the document is valid as far as it goes and only lacks its end (a cut-off paste), rather than malformed.</summary>

@@ -23,6 +23,7 @@ public static class Badges
         // Still published by a trusted publisher, but not the one before: drift, not tokens.
         ComplianceStatus.NonCompliant when row.HasDrift && !row.HasDowngrade && row.LatestMethodValue?.IsTrusted() == true => new("drift", "#d9730d"),
         ComplianceStatus.NonCompliant => new("token", "#c62828"),
+        ComplianceStatus.NotPublished => new("not published", "#1e88e5"),
         _ => new("unknown", "#6e7781"),
     };
 

@@ -4,7 +4,7 @@ namespace TrustedPublishDashboard.Web.Theme;
 
 /// <summary>
 /// The dashboard's palette, one place for both themes. Status colours carry meaning and are the same everywhere
-/// (tiles, chips, chart): compliant green, non-compliant red, unknown grey, drift orange, error amber. Dark-theme
+/// (tiles, chips, chart): compliant green, non-compliant red, unknown grey, drift orange, error amber, not published blue. Dark-theme
 /// text and link colours are chosen for contrast on the dark surfaces (links were dark blue on near-black before).
 /// </summary>
 public static class DashboardTheme
@@ -17,6 +17,10 @@ public static class DashboardTheme
     public const string Drift = "#ef6c00";
     public const string Error = "#f9a825";
     public const string Pending = "#90a4ae";
+    /// <summary>Waiting for its first publish: neither good nor bad yet, so a calm blue.</summary>
+    public const string NotPublished = "#1e88e5";
+    /// <summary>The chart's series of generated sample packages, kept apart from the real distribution.</summary>
+    public const string Sample = "#b39ddb";
 
     public static MudTheme Theme { get; } = new()
     {

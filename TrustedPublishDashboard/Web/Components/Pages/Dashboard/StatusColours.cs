@@ -16,6 +16,8 @@ public static class StatusColours
         "unknown" => DashboardTheme.Unknown,
         "error" => DashboardTheme.Error,
         "pending" => DashboardTheme.Pending,
+        "not-published" => DashboardTheme.NotPublished,
+        "sample" => DashboardTheme.Sample,
         _ => null,
     };
 
@@ -25,7 +27,7 @@ public static class StatusColours
         "compliant" => "success",
         "non-compliant" => "danger",
         "error" => "warning",
-        "unknown" or "pending" => "muted",
+        "unknown" or "pending" or "not-published" => "muted",
         _ when tile.Alarm => "danger",
         _ when tile.Key == "packages" => "plain",
         _ => "muted",

@@ -45,7 +45,7 @@ public static class StepDisplay
     public static string Hint(OnboardingStep step) => step switch
     {
         OnboardingStep.Bootstrap => "Decided by the registry check: needed only when the package does not exist yet.",
-        OnboardingStep.TrustConfigured => "Verified by pasting `npm trust list --json` on the Verify tab, or proven by a matching trusted publish.",
+        OnboardingStep.TrustConfigured => "Verified by the trust probe's report (or a pasted `npm trust list --json`) on the Verify tab, or proven by a matching trusted publish.",
         OnboardingStep.OidcOnly => "Run the `npm access set mfa=publish` script, then confirm here (npm cannot report this setting).",
         OnboardingStep.TokenDeleted => "Delete the short-lived token used for the bootstrap, then confirm here.",
         OnboardingStep.FirstOidcPublish => "Turns verified when polling sees a trusted-publisher version whose publisher matches the plan.",
