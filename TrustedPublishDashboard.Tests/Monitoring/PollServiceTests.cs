@@ -258,4 +258,29 @@ public sealed class PollServiceTests : IAsyncLifetime
         Assert.Contains("1 package(s): 1 ok", run.Detail);
         Assert.Equal("compliant", (await Get<EvidenceRepository>().GetEvidenceAsync(id, default))!.Status);
     }
+
+    [Fact]
+    public async Task Poll_KeepsAnAcceptedFindingAccepted_ButANewTokenVersionIsOpenAgain()
+    {
+        var builder = new PackumentBuilder("p-triage")
+            .Add("1.0.0", 1, new Publish.Trusted("oidc:t"), Release)
+            .Add("1.0.1", 2, new Publish.Token("someone"));
+        builder.ServeOn(_registry, etag: "\"t1\"");
+        var id = await Track("p-triage");
+        await Get<PollService>().PollAsync(Registry.Npm, "test", null, default);
+        await Get<TrustedPublishDashboard.Packages.FindingTriageService>().AcceptAsync(TestActors.Maintainer(), id, FindingKinds.TrustDowngrade, "1.0.1",
+            new TrustedPublishDashboard.Packages.AcceptRequest(AcceptanceReason.AcceptedRisk, "one-off token publish, token revoked"), default);
+        Assert.Equal("compliant", (await Get<EvidenceRepository>().GetEvidenceAsync(id, default))!.Status);
+
+        // Unchanged (304) and a full fetch alike evaluate under the acceptance.
+        await Get<PollService>().PollAsync(Registry.Npm, "test", null, default);
+        Assert.Equal("compliant", (await Get<EvidenceRepository>().GetEvidenceAsync(id, default))!.Status);
+
+        builder.Add("1.0.2", 3, new Publish.Token("someone"));
+        builder.ServeOn(_registry, etag: "\"t2\"");
+        await Get<PollService>().PollAsync(Registry.Npm, "test", null, default);
+
+        var row = (await Get<ComplianceRepository>().FindAsync(new PackageId(Registry.Npm, "p-triage"), default))!;
+        Assert.Equal(("non-compliant", 1L, 1L), (row.Status, row.FindingCount, row.AcceptedCount));
+    }
 }

@@ -9,23 +9,31 @@ using TrustedPublishDashboard.Registries.Npm;
 namespace TrustedPublishDashboard.Cli;
 
 /// <summary>
-/// <c>audit [--npm-registry URL] [--format json|table] [--concurrency N] npm:&lt;name&gt;...</c>: the evidence engine
-/// headless, without a web server or a database. Exit 0 when every package is compliant, 1 otherwise, 2 on usage errors.
+/// <c>audit [--npm-registry URL] [--format json|table] [--concurrency N] [--use-database] npm:&lt;name&gt;...</c>: the evidence
+/// engine headless, without a web server, and without a database unless <c>--use-database</c> asks for the dashboard's
+/// finding acceptances. Exit 0 when every package is compliant, 1 otherwise, 2 on usage errors.
 /// </summary>
 public static class AuditCommand
 {
     public const string Usage = """
-        usage: TrustedPublishDashboard audit [--npm-registry URL] [--format json|table] [--concurrency N] npm:<name>...
+        usage: TrustedPublishDashboard audit [--npm-registry URL] [--format json|table] [--concurrency N] [--use-database] npm:<name>...
 
           npm:<name>         a package to audit (a bare name means npm); scoped names as npm:@scope/name
           --npm-registry     registry base URL (default: Registries:Npm:BaseUrl, else `npm config get registry`)
           --format           table (default, for people) or json (one document on stdout)
           --concurrency      packages fetched at once, 1-64 (default 8)
+          --use-database     findings accepted on the dashboard (ConnectionStrings:Dashboard) do not count; without it,
+                             every finding counts. Each finding's state (open/accepted) is in the output either way.
 
-        exit codes: 0 every package compliant, 1 otherwise, 2 usage or configuration error
+        exit codes: 0 every package compliant (accepted findings do not count with --use-database), 1 otherwise,
+                    2 usage or configuration error
         """;
 
-    public sealed record Options(IReadOnlyList<PackageId> Packages, string? Registry, bool Json, int Concurrency);
+    public sealed record Options(IReadOnlyList<PackageId> Packages, string? Registry, bool Json, int Concurrency)
+    {
+        /// <summary>Read finding acceptances from the dashboard's database (--use-database).</summary>
+        public bool UseDatabase { get; init; }
+    }
 
     /// <summary>Parses the arguments; an error is a message for stderr.</summary>
     public static (Options? Options, string? Error) Parse(IReadOnlyList<string> args)
@@ -34,6 +42,7 @@ public static class AuditCommand
         string? registry = null;
         var json = false;
         var concurrency = 8;
+        var useDatabase = false;
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
@@ -68,6 +77,10 @@ public static class AuditCommand
                             _ => throw new ArgumentException($"--format must be json or table, not '{format}'"),
                         };
                         break;
+                    case "--use-database":
+                        if (inline is not null) throw new ArgumentException("--use-database takes no value");
+                        useDatabase = true;
+                        break;
                     case "--concurrency":
                         var text = Value();
                         if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out concurrency) || concurrency is < 1 or > 64)
@@ -89,7 +102,7 @@ public static class AuditCommand
             }
         }
         if (packages.Count == 0) return (null, "name at least one package, e.g. npm:left-pad");
-        return (new Options(packages, registry, json, concurrency), null);
+        return (new Options(packages, registry, json, concurrency) { UseDatabase = useDatabase }, null);
     }
 
     public sealed record PackageResult(PackageId Package, PackageEvaluation? Evaluation, PackageHistory? History, string? Error)
@@ -118,8 +131,20 @@ public static class AuditCommand
             return 2;
         }
 
-        // The app's services (CliHost); audit uses only the registry stack: no database is opened.
+        // The app's services (CliHost); audit uses the registry stack, and the database only with --use-database.
         await using var services = CliHost.Build(configure);
+        if (options.UseDatabase)
+        {
+            try
+            {
+                await services.GetRequiredService<Data.MigrationRunner>().ApplyAsync(ct);
+            }
+            catch (Data.StartupConfigurationException ex)
+            {
+                await stderr.WriteLineAsync("audit: --use-database: " + ex.Message);
+                return 2;
+            }
+        }
         var locator = services.GetRequiredService<NpmRegistryLocator>();
         locator.Override = options.Registry;
         try
@@ -153,6 +178,19 @@ public static class AuditCommand
                     stderr.WriteLine($"audit: {finished}/{options.Packages.Count} package(s), {stats.Requests} request(s), {stats.Bytes / 1024.0 / 1024.0:0.0} MB, {clock.Elapsed.TotalSeconds:0.0} s");
                 }
             });
+
+        if (options.UseDatabase)
+        {
+            // Accepted state comes from the dashboard: re-evaluate each read package under its acceptances there.
+            var acceptances = services.GetRequiredService<Data.FindingAcceptanceRepository>();
+            var now = DateTimeOffset.UtcNow;
+            for (var i = 0; i < results.Length; i++)
+            {
+                if (results[i].History is not { } history) continue;
+                var accepted = await acceptances.ActiveAsync(history.Package, ct);
+                results[i] = results[i] with { Evaluation = EvidenceRules.Evaluate(history, accepted, now) };
+            }
+        }
 
         if (options.Json) WriteJson(stdout, results);
         else WriteTable(stdout, results, colour);
@@ -214,12 +252,23 @@ public static class AuditCommand
                 }
                 json.WriteEndArray();
                 json.WriteStartArray("findings");
-                foreach (var f in r.Evaluation?.Findings ?? [])
+                foreach (var t in r.Evaluation?.Triaged ?? [])
                 {
                     json.WriteStartObject();
-                    json.WriteString("kind", f.Kind);
-                    WriteNullable(json, "version", f.Version);
-                    json.WriteString("message", f.Message);
+                    json.WriteString("kind", t.Finding.Kind);
+                    WriteNullable(json, "version", t.Finding.Version);
+                    json.WriteString("message", t.Finding.Message);
+                    json.WriteString("state", t.State.State());
+                    if (t.Acceptance is { } a)
+                    {
+                        json.WriteStartObject("acceptance");
+                        json.WriteString("reasonKind", a.Reason.Code());
+                        json.WriteString("reason", a.Note);
+                        json.WriteString("acceptedBy", a.AcceptedBy);
+                        json.WriteString("acceptedAt", Data.DbTime.ToText(a.AcceptedAt));
+                        WriteNullable(json, "expiresAt", a.ExpiresAt is { } e ? Data.DbTime.ToText(e) : null);
+                        json.WriteEndObject();
+                    }
                     json.WriteEndObject();
                 }
                 json.WriteEndArray();
@@ -253,7 +302,9 @@ public static class AuditCommand
         foreach (var r in results)
         {
             var status = r.Status.Code().PadRight(13);
-            stdout.WriteLine($"{r.Package.ToString().PadRight(nameWidth)}  {Paint(status, r.Status)}  {(r.Evaluation?.LatestVersion ?? "-"),-14}  {(r.Evaluation?.LatestMethod?.Code() ?? "-"),-21}  {r.Evaluation?.Findings.Count ?? 0}");
+            var accepted = r.Evaluation?.AcceptedCount ?? 0;
+            var findings = (r.Evaluation?.OpenFindings.Count ?? 0).ToString(CultureInfo.InvariantCulture) + (accepted > 0 ? $" (+{accepted} accepted)" : "");
+            stdout.WriteLine($"{r.Package.ToString().PadRight(nameWidth)}  {Paint(status, r.Status)}  {(r.Evaluation?.LatestVersion ?? "-"),-14}  {(r.Evaluation?.LatestMethod?.Code() ?? "-"),-21}  {findings}");
         }
         var notes = results.Where(r => r.Error is not null || r.Evaluation?.Findings.Count > 0 || r.Warnings.Count > 0).ToList();
         if (notes.Count == 0) return;
@@ -261,7 +312,12 @@ public static class AuditCommand
         foreach (var r in notes)
         {
             if (r.Error is not null) stdout.WriteLine($"{r.Package}: error: {r.Error}");
-            foreach (var f in r.Evaluation?.Findings ?? []) stdout.WriteLine($"{r.Package}: {f.Kind}{(f.Version is null ? "" : " " + f.Version)}: {f.Message}");
+            foreach (var t in r.Evaluation?.Triaged ?? [])
+            {
+                var f = t.Finding;
+                var state = t.Acceptance is { } a ? $" [accepted by {a.AcceptedBy}: {a.Reason.Describe()}]" : "";
+                stdout.WriteLine($"{r.Package}: {f.Kind}{(f.Version is null ? "" : " " + f.Version)}{state}: {f.Message}");
+            }
             foreach (var w in r.Warnings) stdout.WriteLine($"{r.Package}: warning: {w}");
         }
         var counts = results.GroupBy(r => r.Status).OrderBy(g => g.Key).Select(g => $"{g.Count()} {g.Key.Code()}");

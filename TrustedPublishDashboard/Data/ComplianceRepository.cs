@@ -68,7 +68,11 @@ public sealed record ComplianceQuery(
     int Offset = 0,
     int Take = 50,
     GroupKey? GroupBy = null,
-    long? PlanId = null);
+    long? PlanId = null)
+{
+    /// <summary>The "any finding" filter counts accepted findings too.</summary>
+    public bool IncludeAccepted { get; init; }
+}
 
 /// <summary>One group of a grouped grid: its label, the filter value that selects it, and how many rows it has.</summary>
 public sealed record ComplianceGroup
@@ -99,6 +103,8 @@ public sealed record ComplianceRow
     public string? LastTokenVersion { get; init; }
     public string? LastTokenAt { get; init; }
     public long FindingCount { get; init; }
+    /// <summary>Findings a person accepted: not in <see cref="FindingCount"/> and not counted toward the status (the grid's marker).</summary>
+    public long AcceptedCount { get; init; }
     public string? CheckedAt { get; init; }
     public string? Error { get; init; }
     public long ConsecutiveFailures { get; init; }
@@ -151,7 +157,7 @@ public sealed class ComplianceRepository(IDbConnectionFactory connections)
                e.latest_repository AS LatestRepository, e.latest_workflow AS LatestWorkflow, e.last_token_version AS LastTokenVersion,
                e.last_token_at AS LastTokenAt, COALESCE(e.finding_count, 0) AS FindingCount, e.checked_at AS CheckedAt, e.error AS Error,
                COALESCE(e.consecutive_failures, 0) AS ConsecutiveFailures, COALESCE(e.has_downgrade, 0) AS HasDowngrade,
-               COALESCE(e.has_drift, 0) AS HasDrift
+               COALESCE(e.has_drift, 0) AS HasDrift, COALESCE(e.accepted_count, 0) AS AcceptedCount
         FROM packages p
         LEFT JOIN package_groups g ON g.id = p.group_id
         LEFT JOIN package_evidence e ON e.package_id = p.id
@@ -242,7 +248,7 @@ public sealed class ComplianceRepository(IDbConnectionFactory connections)
             case QuickFilter.Drift: where.Add("e.has_drift = 1"); break;
             case QuickFilter.Unknown: where.Add("e.status = 'unknown'"); break;
             case QuickFilter.Errors: where.Add("e.status = 'error'"); break;
-            case QuickFilter.Findings: where.Add("e.finding_count > 0"); break;
+            case QuickFilter.Findings: where.Add(q.IncludeAccepted ? "(e.finding_count > 0 OR e.accepted_count > 0)" : "e.finding_count > 0"); break;
             case QuickFilter.NotPublished: where.Add("e.status = 'not-published'"); break;
         }
         return (where.Count == 0 ? "" : " WHERE " + string.Join(" AND ", where), args);

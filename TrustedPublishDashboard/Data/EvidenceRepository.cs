@@ -124,9 +124,9 @@ public sealed class EvidenceRepository(IDbConnectionFactory connections)
 
     private const string UpsertSuccess = """
         INSERT INTO package_evidence (package_id, status, latest_version, latest_method, etag, last_modified, maintainers, checked_at, succeeded_at, error, consecutive_failures,
-            latest_published_at, latest_provenance, latest_provider, latest_repository, latest_workflow, last_token_version, last_token_at, finding_count, has_downgrade, has_drift)
+            latest_published_at, latest_provenance, latest_provider, latest_repository, latest_workflow, last_token_version, last_token_at, finding_count, has_downgrade, has_drift, accepted_count)
         VALUES (@PackageId, @Status, @LatestVersion, @LatestMethod, @ETag, @LastModified, @Maintainers, @Now, @Now, NULL, 0,
-            @LatestPublishedAt, @LatestProvenance, @LatestProvider, @LatestRepository, @LatestWorkflow, @LastTokenVersion, @LastTokenAt, @FindingCount, @HasDowngrade, @HasDrift)
+            @LatestPublishedAt, @LatestProvenance, @LatestProvider, @LatestRepository, @LatestWorkflow, @LastTokenVersion, @LastTokenAt, @FindingCount, @HasDowngrade, @HasDrift, @AcceptedCount)
         ON CONFLICT (package_id) DO UPDATE SET status = excluded.status, latest_version = excluded.latest_version,
             latest_method = excluded.latest_method, etag = excluded.etag, last_modified = excluded.last_modified,
             maintainers = COALESCE(excluded.maintainers, package_evidence.maintainers), checked_at = excluded.checked_at,
@@ -135,7 +135,7 @@ public sealed class EvidenceRepository(IDbConnectionFactory connections)
             latest_provider = excluded.latest_provider, latest_repository = excluded.latest_repository,
             latest_workflow = excluded.latest_workflow, last_token_version = excluded.last_token_version,
             last_token_at = excluded.last_token_at, finding_count = excluded.finding_count,
-            has_downgrade = excluded.has_downgrade, has_drift = excluded.has_drift
+            has_downgrade = excluded.has_downgrade, has_drift = excluded.has_drift, accepted_count = excluded.accepted_count
         """;
 
     private const string UpsertFailure = """
@@ -263,6 +263,7 @@ public sealed class EvidenceRepository(IDbConnectionFactory connections)
         await connection.ExecuteAsync(new CommandDefinition(InsertAttestation,
             fetch.NewAttestations.Select(a => new { PackageId = packageId, a.Version, Now = nowText, a.HttpStatus, a.Body }), tx, cancellationToken: ct));
         await SaveFindingsAsync(connection, tx, packageId, evaluation.Findings, nowText, ct);
+        await FindingAcceptanceRepository.EndExpiredAsync(connection, tx, evaluation.ExpiredAcceptances, ct);
         await connection.ExecuteAsync(new CommandDefinition(UpsertSuccess,
             SuccessParameters(packageId, fetch.History, evaluation, fetch.ETag, fetch.LastModified, JsonSerializer.Serialize(fetch.Maintainers, Json), nowText),
             tx, cancellationToken: ct));
@@ -279,6 +280,7 @@ public sealed class EvidenceRepository(IDbConnectionFactory connections)
         await using var tx = await connection.BeginTransactionAsync(ct);
         var nowText = DbTime.ToText(now);
         await SaveFindingsAsync(connection, tx, packageId, evaluation.Findings, nowText, ct);
+        await FindingAcceptanceRepository.EndExpiredAsync(connection, tx, evaluation.ExpiredAcceptances, ct);
         await connection.ExecuteAsync(new CommandDefinition(UpsertSuccess,
             SuccessParameters(packageId, history, evaluation, etag, lastModified, null, nowText), tx, cancellationToken: ct));
         await AlertRepository.InsertAsync(connection, tx, history.Package, packageId, alerts ?? [], nowText, ct);
@@ -310,6 +312,7 @@ public sealed class EvidenceRepository(IDbConnectionFactory connections)
             summary.FindingCount,
             HasDowngrade = summary.HasDowngrade ? 1 : 0,
             HasDrift = summary.HasDrift ? 1 : 0,
+            summary.AcceptedCount,
         };
     }
 

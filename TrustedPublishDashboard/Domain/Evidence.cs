@@ -107,6 +107,8 @@ public static class FindingKinds
     public const string TokenAfterOnboarding = "token-after-onboarding";
     /// <summary>A trusted publish after onboarding by a publisher other than the planned one.</summary>
     public const string PublisherMismatch = "publisher-mismatch";
+    /// <summary>Every version with a known method was published with a token: the package never used trusted publishing.</summary>
+    public const string NeverTrusted = "never-trusted";
 }
 
 /// <summary>Something about a package a maintainer should know, with a stable kebab-case kind.</summary>
@@ -147,7 +149,21 @@ public sealed record PackageHistory(PackageId Package, string? LatestTag, IReadO
     public OnboardingExpectation? Expectation { get; init; }
 }
 
-public sealed record PackageEvaluation(ComplianceStatus Status, string? LatestVersion, PublishMethod? LatestMethod, IReadOnlyList<Finding> Findings);
+public sealed record PackageEvaluation(ComplianceStatus Status, string? LatestVersion, PublishMethod? LatestMethod, IReadOnlyList<Finding> Findings)
+{
+    /// <summary>Each finding's state under the package's acceptances (null: evaluated without any, every finding open).</summary>
+    public TriageDecision? Triage { get; init; }
+
+    public IReadOnlyList<TriagedFinding> Triaged => (Triage ?? TriageDecision.AllOpen(Findings)).Findings;
+
+    /// <summary>The findings that count: what the grid's finding count, the dashboard's "open findings" and alerts read.</summary>
+    public IReadOnlyList<Finding> OpenFindings => (Triage?.Open ?? Findings).ToList();
+
+    public int AcceptedCount => Triage?.Accepted.Count() ?? 0;
+
+    /// <summary>Acceptances whose expiry passed: stored as expired with the evaluation.</summary>
+    public IReadOnlyList<FindingAcceptance> ExpiredAcceptances => Triage?.Expired ?? [];
+}
 
 /// <summary>A person listed as able to publish a package.</summary>
 public sealed record Maintainer(string? Name, string? Email);

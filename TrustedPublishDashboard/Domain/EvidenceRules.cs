@@ -34,30 +34,52 @@ public static class EvidenceRules
         (FindingKinds.TrustDowngrade, (v, _) => TrustDowngrades(v)),
         (FindingKinds.PublisherDrift, (v, _) => PublisherDrift(v)),
         (FindingKinds.NoEvidence, (v, _) => NoEvidence(v)),
+        (FindingKinds.NeverTrusted, (v, _) => NeverTrusted(v)),
         (FindingKinds.EvidenceError, (v, _) => EvidenceErrors(v)),
         (FindingKinds.TokenAfterOnboarding, OnboardingRules.TokenAfterOnboarding),
         (FindingKinds.PublisherMismatch, OnboardingRules.PublisherMismatch),
     ];
 
+    /// <summary>The evaluation with every finding open (no acceptances): what `audit` reports without the dashboard's database.</summary>
     /// <param name="audience">Whose words the fixes use: the dashboard's settings or the audit command's options.</param>
-    public static PackageEvaluation Evaluate(PackageHistory history, FindingAudience audience = FindingAudience.Dashboard)
+    public static PackageEvaluation Evaluate(PackageHistory history, FindingAudience audience = FindingAudience.Dashboard) =>
+        Evaluate(history, [], DateTimeOffset.MinValue, audience);
+
+    /// <summary>
+    /// The package's findings, each one's state under the package's acceptances at <paramref name="now"/>, and the status.
+    /// Accepted findings do not count: a package whose only non-compliance comes from accepted findings is compliant.
+    /// </summary>
+    public static PackageEvaluation Evaluate(PackageHistory history, IReadOnlyList<FindingAcceptance> acceptances, DateTimeOffset now,
+        FindingAudience audience = FindingAudience.Dashboard)
     {
         var byTime = ByPublishTime(history.Versions);
         var findings = FindingRules.SelectMany(r => r.Rule(byTime, history.Expectation))
             .Select(f => f with { Message = FindingText.Resolve(NpmStagingBug.Annotate(history.Package.Registry, f, byTime), audience) }).ToList();
+        var triage = FindingTriage.Decide(findings, acceptances, now);
+        var open = triage.Open.ToList();
+        var accepted = triage.Accepted.ToList();
         var latest = history.LatestTag is { } tag ? byTime.FirstOrDefault(v => v.Version == tag) : null;
         latest ??= byTime.LastOrDefault(v => v.PublishedAt is not null);
         var status = latest switch
         {
             null => ComplianceStatus.Unknown,
             { Method: PublishMethod.Unknown } => ComplianceStatus.Unknown,
-            { Method: var m } when m.IsTrusted() && !findings.Any(f => f.Kind is FindingKinds.TrustDowngrade or FindingKinds.PublisherDrift
-                or FindingKinds.TokenAfterOnboarding or FindingKinds.PublisherMismatch)
-                => ComplianceStatus.Compliant,
+            _ when open.Any(IsBlocking) => ComplianceStatus.NonCompliant,
+            { Method: var m } when m.IsTrusted() => ComplianceStatus.Compliant,
+            // A token-published latest version counts as compliant only when a person accepted the finding that says so.
+            { Version: var version } when accepted.Any(f => ExplainsTokenLatest(f, version)) => ComplianceStatus.Compliant,
             _ => ComplianceStatus.NonCompliant,
         };
-        return new PackageEvaluation(status, latest?.Version, latest?.Method, findings);
+        return new PackageEvaluation(status, latest?.Version, latest?.Method, findings) { Triage = triage };
     }
+
+    /// <summary>The findings that make a package non-compliant while they are open.</summary>
+    public static bool IsBlocking(Finding finding) => finding.Kind is FindingKinds.TrustDowngrade or FindingKinds.PublisherDrift
+        or FindingKinds.TokenAfterOnboarding or FindingKinds.PublisherMismatch or FindingKinds.NeverTrusted;
+
+    private static bool ExplainsTokenLatest(Finding finding, string latestVersion) =>
+        finding.Kind is FindingKinds.NeverTrusted
+        || (finding.Kind is FindingKinds.TrustDowngrade or FindingKinds.TokenAfterOnboarding && finding.Version == latestVersion);
 
     /// <summary>
     /// A version weaker than the strongest method of any version published EARLIER. Unknown is never compared, and a
@@ -141,6 +163,22 @@ public static class EvidenceRules
                 $"The registry returned no publisher metadata for any of the {byTime.Count} version(s), so how they were published cannot be told. " +
                 "A mirror or proxy may strip it (npm: _npmUser). Fix: " + FindingText.UseFullRegistry);
         }
+    }
+
+    /// <summary>
+    /// Every version whose method is known was published with a token (with or without provenance): the package never
+    /// used trusted publishing, which is why it is non-compliant. Named after the newest such version, so accepting it
+    /// never covers a later token publish. All-unknown histories are <see cref="NoEvidence"/>, not this.
+    /// </summary>
+    public static IEnumerable<Finding> NeverTrusted(IReadOnlyList<VersionEvidence> byTime)
+    {
+        var known = byTime.Where(v => v.Method != PublishMethod.Unknown).ToList();
+        if (known.Count == 0 || known.Any(v => v.Method.IsTrusted())) yield break;
+        var newest = known.LastOrDefault(v => v.PublishedAt is not null) ?? known[^1];
+        yield return new Finding(FindingKinds.NeverTrusted, newest.Version,
+            $"No version was published with trusted publishing: all {known.Count} version(s) with a known method were published with a token " +
+            $"(the newest, {newest.Version}, with {newest.Method.Describe()}). Fix: configure a trusted publisher for the package (npm trust), " +
+            "publish the next version from CI, then disallow token publishing (npm access set mfa=publish) and revoke the tokens.");
     }
 
     /// <summary>Evidence that could not be read (e.g. an undecodable attestation) is reported, not turned into a different method.</summary>

@@ -11,7 +11,8 @@ public sealed record PackageSummary(
     DateTimeOffset? LastTokenAt,
     int FindingCount,
     bool HasDowngrade,
-    bool HasDrift)
+    bool HasDrift,
+    int AcceptedCount = 0)
 {
     public static PackageSummary From(PackageHistory history, PackageEvaluation evaluation)
     {
@@ -28,10 +29,12 @@ public sealed record PackageSummary(
             latest?.Publisher?.Workflow,
             lastToken?.Version,
             lastToken?.PublishedAt,
-            evaluation.Findings.Count,
+            evaluation.OpenFindings.Count,
+            // Accepted findings count nowhere but in AcceptedCount (the grid's marker).
             // A token publish after onboarding is a downgrade of what was promised, a publisher other than the planned
             // one is drift from it: the grid's quick filters find both.
-            evaluation.Findings.Any(f => f.Kind is FindingKinds.TrustDowngrade or FindingKinds.TokenAfterOnboarding),
-            evaluation.Findings.Any(f => f.Kind is FindingKinds.PublisherDrift or FindingKinds.PublisherMismatch));
+            evaluation.OpenFindings.Any(f => f.Kind is FindingKinds.TrustDowngrade or FindingKinds.TokenAfterOnboarding),
+            evaluation.OpenFindings.Any(f => f.Kind is FindingKinds.PublisherDrift or FindingKinds.PublisherMismatch),
+            evaluation.AcceptedCount);
     }
 }

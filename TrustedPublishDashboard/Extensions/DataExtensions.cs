@@ -22,6 +22,7 @@ public static class DataExtensions
         services.AddSingleton<OnboardingPlanRepository>();
         services.AddSingleton<Onboarding.OnboardingVerifier>();
         services.AddSingleton<AlertRepository>();
+        services.AddSingleton<FindingAcceptanceRepository>();
         return services;
     }
 

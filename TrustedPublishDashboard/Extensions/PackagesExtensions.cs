@@ -12,6 +12,7 @@ public static class PackagesExtensions
         services.AddSingleton<SampleWorkspace>();
         services.AddSingleton<PackagesService>();
         services.AddSingleton<PackageDetailService>();
+        services.AddSingleton<FindingTriageService>();
         return services;
     }
 

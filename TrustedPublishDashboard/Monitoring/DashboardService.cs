@@ -71,7 +71,8 @@ public sealed record DashboardSummary(
 }
 
 /// <summary>The dashboard page's service: the tiles, the compliance trend, the latest publishes, and the sample workspace.</summary>
-public sealed class DashboardService(ComplianceRepository compliance, AlertRepository alerts, SampleWorkspace sample, TimeProvider clock)
+public sealed class DashboardService(ComplianceRepository compliance, AlertRepository alerts, SampleWorkspace sample, TimeProvider clock,
+    FindingTriageService? triage = null)
 {
     /// <summary>What "Load sample workspace" adds: enough packages for every tile and a page of the grid, generated in a second or two.</summary>
     public const int SamplePackages = 60;
@@ -85,6 +86,8 @@ public sealed class DashboardService(ComplianceRepository compliance, AlertRepos
 
     public async Task<DashboardSummary> LoadAsync(CancellationToken ct)
     {
+        // Expired finding acceptances end before the tiles count, as they do before the grid reads.
+        if (triage is not null) await triage.ExpireDueAsync(clock.GetUtcNow(), ct);
         var counts = await compliance.CountsAsync(ct);
         var openCritical = (await alerts.OpenCountsBySeverityAsync(ct)).GetValueOrDefault(AlertSeverity.Critical.Code());
         var feed = await compliance.LatestPublishesAsync(FeedSize, ct);

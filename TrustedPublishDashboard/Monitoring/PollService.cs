@@ -68,6 +68,8 @@ public sealed class PollService(
     ComplianceRepository compliance,
     AlertRepository alerts,
     Onboarding.OnboardingVerifier onboarding,
+    Packages.FindingTriageService triage,
+    FindingAcceptanceRepository acceptances,
     IConfiguration configuration,
     ILogger<PollService> logger)
 {
@@ -109,6 +111,8 @@ public sealed class PollService(
             ?? throw new InvalidOperationException($"No registry client is registered for {registry.DisplayName()}.");
         // Sample packages carry generated evidence: reading them from a real registry would turn them all into 404s.
         var targets = (await packages.ListByRegistryAsync(registry, packageIds, ct)).Where(p => !p.IsSample).ToList();
+        // Acceptances that expired end at every poll, also for packages this poll does not fetch.
+        await triage.ExpireDueAsync(DateTimeOffset.UtcNow, ct);
         var onboarded = await onboarding.TrackedAsync(ct);
         var started = DateTimeOffset.UtcNow;
         var runId = await runs.StartAsync(registry.Code(), trigger, targets.Count, started, ct);
@@ -196,6 +200,7 @@ public sealed class PollService(
         PackageCheck Check(string outcome) => new(runId, outcome, System.Diagnostics.Stopwatch.GetElapsedTime(started));
         var expectation = onboarded ? await onboarding.ExpectationAsync(package.Id, ct) : null;
         var state = await evidence.LoadStateAsync(package.Id, ct);
+        var accepted = await acceptances.ActiveAsync(package.Id, ct);
         // With attestations still to fetch, ask for the whole document so the client sees which ones.
         var conditional = state.PendingAttestations == 0;
         var context = new FetchContext(conditional ? state.ETag : null, conditional ? state.LastModified : null, state.KnownAttestations, stats);
@@ -207,7 +212,7 @@ public sealed class PollService(
                 // The versions stay pending and are fetched again next poll; the log says why, once per poll.
                 foreach (var problem in fetched.AttestationProblems) logger.LogWarning("Polling {Package}: {Problem}", package.PackageId, problem);
                 var history = fetched.History with { Expectation = expectation };
-                var evaluation = EvidenceRules.Evaluate(history);
+                var evaluation = EvidenceRules.Evaluate(history, accepted, now);
                 await evidence.SaveFetchedAsync(package.Id, fetched, evaluation, now, ct,
                     AlertRules.Evaluate(new AlertContext(package.PackageId, history.Versions, evaluation, package.AddedAt, state.Maintainers, fetched.Maintainers)),
                     Check(PackageCheck.Updated));
@@ -215,7 +220,7 @@ public sealed class PollService(
                 return ("updated", null);
             case RegistryFetch.NotModified:
                 var stored = await evidence.LoadHistoryAsync(package.PackageId, package.Id, ct) with { Expectation = expectation };
-                var storedEvaluation = EvidenceRules.Evaluate(stored);
+                var storedEvaluation = EvidenceRules.Evaluate(stored, accepted, now);
                 await evidence.SaveUnchangedAsync(package.Id, stored, storedEvaluation, state.ETag, state.LastModified, now, ct,
                     AlertRules.Evaluate(new AlertContext(package.PackageId, stored.Versions, storedEvaluation, package.AddedAt)),
                     Check(PackageCheck.Unchanged));

@@ -1,3 +1,4 @@
+using TrustedPublishDashboard.Data;
 using TrustedPublishDashboard.Domain;
 
 namespace TrustedPublishDashboard.Packages;
@@ -12,6 +13,15 @@ public sealed record FindingExplanation(string Kind, string Title, string Meanin
 public sealed record FindingView(FindingExplanation Explanation, string? Version, string DetectedAt, string Message, string Happened, string? Fix)
 {
     public string Kind => Explanation.Kind;
+
+    /// <summary>Open, or accepted by a person (then it does not count toward the status).</summary>
+    public FindingState State { get; init; } = FindingState.Open;
+
+    /// <summary>The acceptance in force, when accepted.</summary>
+    public AcceptanceRow? Acceptance { get; init; }
+
+    /// <summary>Raised, accepted, reopened, expired: oldest first.</summary>
+    public IReadOnlyList<FindingEvent> History { get; init; } = [];
 
     /// <summary>Splits a rule's message (EvidenceRules, OnboardingRules) at its "Fix:" into what happened and what to do.</summary>
     public static FindingView From(string kind, string? version, string message, string detectedAt)
@@ -42,6 +52,9 @@ public static class FindingGuide
         new(FindingKinds.PublisherMismatch, "Publisher not the planned one",
             "A trusted publish after onboarding came from a publisher other than the one the onboarding plan configured.",
             FindingTone.Warning),
+        new(FindingKinds.NeverTrusted, "Never published with trusted publishing",
+            "No version was published with trusted publishing: every version whose method is known was published with a long-lived token.",
+            FindingTone.Danger),
         new(FindingKinds.NoEvidence, "No publish evidence",
             "The registry returned no publisher metadata, so how the versions were published cannot be told (neither token nor trusted).",
             FindingTone.Info),

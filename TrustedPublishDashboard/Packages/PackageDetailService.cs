@@ -30,7 +30,8 @@ public sealed record PackageLookup(PackageDetail? Detail, PackageLookupProblem? 
 /// One package's page: its grid row, every version with its evidence, the findings with their meaning and fix, recent
 /// polls, re-check and the README badge. The detail page, the package API and the badge endpoint call only this.
 /// </summary>
-public sealed class PackageDetailService(ComplianceRepository compliance, EvidenceRepository evidence, PollRunRepository pollRuns, PollService polls)
+public sealed class PackageDetailService(ComplianceRepository compliance, EvidenceRepository evidence, PollRunRepository pollRuns, PollService polls,
+    FindingTriageService triage, FindingAcceptanceRepository acceptances)
 {
     public const int RecentPollCount = 10;
 
@@ -39,20 +40,25 @@ public sealed class PackageDetailService(ComplianceRepository compliance, Eviden
     {
         var (package, problem, message) = Identify(registryCode, name);
         if (package is null) return PackageLookup.Failed(problem!.Value, message!);
+        await triage.ExpireDueAsync(DateTimeOffset.UtcNow, ct);
         var row = await compliance.FindAsync(package, ct);
         if (row is null)
             return PackageLookup.Failed(PackageLookupProblem.NotTracked, $"{package} is not tracked by this dashboard. Add it on the Packages page.");
         var history = await evidence.LoadHistoryAsync(package, row.Id, ct);
         var findings = await evidence.ListFindingsAsync(row.Id, ct);
+        var accepted = await acceptances.HistoryAsync(row.Id, ct);
         return PackageLookup.Found(new PackageDetail(package, row, EvidenceRules.ByPublishTime(history.Versions),
-            findings.Select(f => FindingView.From(f.Kind, f.Version, f.Message, f.DetectedAt)).ToList(), polls.CanRead(package.Registry)));
+            findings.Select(f => FindingHistory.With(FindingView.From(f.Kind, f.Version, f.Message, f.DetectedAt), f.DetectedAt, accepted)).ToList(),
+            polls.CanRead(package.Registry)));
     }
 
     /// <summary>The grid row of a package address, or null for an unknown registry, an invalid name or an untracked package (the badge's grey case).</summary>
     public async Task<ComplianceRow?> FindRowAsync(string registryCode, string name, CancellationToken ct)
     {
         var (package, _, _) = Identify(registryCode, name);
-        return package is null ? null : await compliance.FindAsync(package, ct);
+        if (package is null) return null;
+        await triage.ExpireDueAsync(DateTimeOffset.UtcNow, ct);
+        return await compliance.FindAsync(package, ct);
     }
 
     /// <summary>The most recent poll runs (of every package: a run covers a registry).</summary>

@@ -16,7 +16,7 @@ public sealed record GridStateParse(PackageGridState? State, IReadOnlyDictionary
 
 /// <summary>
 /// Everything the compliance grid shows: filters, sort, grouping and page. It is read from and written to the URL's
-/// query string (q, registry, group, status, filter, sample, sort, desc, groupBy, page, pageSize) by the grid page,
+/// query string (q, registry, group, status, filter, accepted, sample, sort, desc, groupBy, page, pageSize) by the grid page,
 /// the JSON API and the exports alike, and becomes the SQL query through <see cref="ToQuery"/>, so a shared address,
 /// an API call and an export of the same parameters select the same rows. Parsing and writing are exact inverses
 /// for valid states (<see cref="Parse(IReadOnlyDictionary{string, string?}, bool)"/> of <see cref="ToParameters"/>).
@@ -41,6 +41,7 @@ public sealed record PackageGridState
         public const string Group = "group";
         public const string Status = "status";
         public const string Filter = "filter";
+        public const string Accepted = "accepted";
         public const string Sample = "sample";
         public const string Sort = "sort";
         public const string Descending = "desc";
@@ -56,6 +57,8 @@ public sealed record PackageGridState
     /// <summary>One of <see cref="ComplianceCodes.Statuses"/>; "pending" means not polled yet.</summary>
     public string? Status { get; init; }
     public QuickFilter? Filter { get; init; }
+    /// <summary>"Any finding" counts accepted findings too (accepted=include); by default only open ones.</summary>
+    public bool IncludeAccepted { get; init; }
     /// <summary>Only sample packages (true), only real ones (false) or both (null).</summary>
     public bool? Sample { get; init; }
     public ComplianceSort Sort { get; init; } = ComplianceSort.Name;
@@ -69,14 +72,18 @@ public sealed record PackageGridState
     public int Offset => (Page - 1) * PageSize;
 
     /// <summary>The paged SQL query of this state.</summary>
-    public ComplianceQuery ToQuery() => new(Search, Registry, GroupId, Status, Filter, Sample, Sort, Descending, Offset, PageSize, GroupBy);
+    public ComplianceQuery ToQuery() => new(Search, Registry, GroupId, Status, Filter, Sample, Sort, Descending, Offset, PageSize, GroupBy)
+    {
+        IncludeAccepted = IncludeAccepted,
+    };
 
     /// <summary>Every row of this state's filter in its order, for exports and "select all matching".</summary>
     public ComplianceQuery ToUnpagedQuery() => ToQuery() with { Offset = 0, Take = int.MaxValue };
 
     /// <summary>Whether the two states select the same rows (page, page size, sort and grouping aside): a selection survives only that.</summary>
     public bool SameRowsAs(PackageGridState other) =>
-        Search == other.Search && Registry == other.Registry && GroupId == other.GroupId && Status == other.Status && Filter == other.Filter && Sample == other.Sample;
+        Search == other.Search && Registry == other.Registry && GroupId == other.GroupId && Status == other.Status && Filter == other.Filter && Sample == other.Sample
+        && IncludeAccepted == other.IncludeAccepted;
 
     /// <summary>The same view from its first page (after any filter change).</summary>
     public PackageGridState FirstPage() => this with { Page = 1 };
@@ -119,6 +126,7 @@ public sealed record PackageGridState
         Add(Keys.Group, GroupId?.ToString(CultureInfo.InvariantCulture));
         Add(Keys.Status, Status);
         Add(Keys.Filter, Filter?.Code());
+        Add(Keys.Accepted, IncludeAccepted ? "include" : null);
         Add(Keys.Sample, Sample is { } s ? (s ? "true" : "false") : null);
         Add(Keys.Sort, Sort == ComplianceSort.Name ? null : Sort.Code());
         Add(Keys.Descending, Descending ? "true" : null);
@@ -177,6 +185,12 @@ public sealed record PackageGridState
             if (ComplianceCodes.Filters.TryGetValue(f, out var qf)) filter = qf;
             else Error(Keys.Filter, $"filter must be one of {string.Join(", ", ComplianceCodes.Filters.Keys)}");
         }
+        var includeAccepted = false;
+        if (Value(p, Keys.Accepted) is { } acc)
+        {
+            if (acc is "include" or "exclude") includeAccepted = acc == "include";
+            else Error(Keys.Accepted, "accepted must be include or exclude");
+        }
         bool? sample = null;
         if (Value(p, Keys.Sample) is { } s)
         {
@@ -216,6 +230,7 @@ public sealed record PackageGridState
             GroupId = group,
             Status = status,
             Filter = filter,
+            IncludeAccepted = includeAccepted,
             Sample = sample,
             Sort = sort,
             Descending = desc,

@@ -43,11 +43,13 @@ public sealed class PackagesService(
     SampleWorkspace sample,
     PollService polls,
     OnboardingService onboarding,
-    OnboardingPlanRepository plans)
+    OnboardingPlanRepository plans,
+    FindingTriageService triage)
 {
     /// <summary>The rows of a grid state's page, its total and (when grouped) every group's size, all from SQL.</summary>
     public async Task<PackageGridPage> QueryAsync(PackageGridState state, CancellationToken ct)
     {
+        await triage.ExpireDueAsync(DateTimeOffset.UtcNow, ct);
         var query = state.ToQuery();
         var page = await compliance.QueryAsync(query, ct);
         var groups = state.GroupBy is { } key ? await compliance.GroupCountsAsync(query, key, ct) : null;
@@ -55,11 +57,15 @@ public sealed class PackagesService(
     }
 
     /// <summary>Every row of the state's filter in the grid's order, streamed: the CSV and JSON exports.</summary>
-    public IAsyncEnumerable<ComplianceRow> ExportAsync(PackageGridState state, CancellationToken ct) =>
-        compliance.StreamAsync(state.ToUnpagedQuery(), ct);
+    public async IAsyncEnumerable<ComplianceRow> ExportAsync(PackageGridState state, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        await triage.ExpireDueAsync(DateTimeOffset.UtcNow, ct);
+        await foreach (var row in compliance.StreamAsync(state.ToUnpagedQuery(), ct)) yield return row;
+    }
 
     public async Task<PackagesOverview> OverviewAsync(CancellationToken ct)
     {
+        await triage.ExpireDueAsync(DateTimeOffset.UtcNow, ct);
         var counts = await compliance.CountsAsync(ct);
         var groups = await packages.ListGroupsAsync(ct);
         var planRows = await plans.ListPlansAsync(ct);

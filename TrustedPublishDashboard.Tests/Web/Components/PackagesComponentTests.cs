@@ -225,4 +225,93 @@ public sealed class PackagesComponentTests : MudComponentTest, IAsyncLifetime
             Assert.Empty(cut.FindAll($"[data-testid={action}]"));
         Assert.NotNull(cut.Find("[data-testid=export-csv]"));
     }
+
+    // ---- Findings triage ----
+
+    [Fact]
+    public async Task PackagesPage_BulkAccept_PreviewsThenAccepts_ShowsTheMarker_AndAnyFindingIncludesAcceptedOnlyWhenAsked()
+    {
+        await Services.TrackWithHistoryAsync(PackagesTestServices.Downgraded("ba-one"));
+        await Services.TrackWithHistoryAsync(PackagesTestServices.Downgraded("ba-two"));
+        await Services.TrackWithHistoryAsync(PackagesTestServices.Trusted("ba-clean", "o/clean"));
+        var dialogs = Render<MudBlazor.MudDialogProvider>();
+        var cut = RenderGrid("packages?q=ba-");
+        cut.WaitForAssertion(() => Assert.Equal(3, cut.FindAll("[data-testid=package-name]").Count));
+        Assert.Empty(cut.FindAll("[data-testid=accepted-marker]"));
+
+        foreach (var box in cut.FindAll("[data-testid=select-row] input, input[data-testid=select-row]").ToList()) await box.ChangeAsync(new() { Value = true });
+        cut.WaitForAssertion(() => Assert.Equal("3", cut.Find("[data-testid=selected-count]").TextContent.Trim()));
+        var accepting = cut.Find("[data-testid=bulk-accept]").ClickAsync(new());
+
+        // The preview: both open findings, nothing changed yet.
+        dialogs.WaitForAssertion(() => Assert.Equal(2, dialogs.FindAll("[data-testid=accept-preview-row]").Count));
+        Assert.Contains("2 open finding(s) on 2 package(s)", dialogs.Find("[data-testid=accept-summary]").TextContent);
+        Assert.Contains("1 selected package(s) have no open finding", dialogs.Find("[data-testid=accept-summary]").TextContent);
+        await dialogs.Find("[data-testid=accept-confirm]").ClickAsync(new());
+        dialogs.WaitForAssertion(() => Assert.Contains("Say why", dialogs.Find("[data-testid=accept-error]").TextContent));
+        Assert.Equal("non-compliant", (await Services.GetRequiredService<TrustedPublishDashboard.Packages.PackagesService>()
+            .QueryAsync(new TrustedPublishDashboard.Packages.PackageGridState { Search = "ba-one" }, default)).Items.Single().Status);
+
+        await dialogs.Find("textarea[data-testid=accept-note], [data-testid=accept-note] textarea").InputAsync(new() { Value = "old release box token, revoked" });
+        await dialogs.Find("[data-testid=accept-confirm]").ClickAsync(new());
+        await accepting.WaitAsync(TimeSpan.FromSeconds(10));
+
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=accepted-marker]").Count));
+        Assert.Equal(["compliant", "compliant", "compliant"], cut.FindAll("[data-testid=status-badge]").Select(b => b.GetAttribute("data-status")));
+        Assert.Equal("1 accepted", cut.FindAll("[data-testid=accepted-marker]")[0].TextContent.Trim());
+        Assert.Empty(dialogs.FindAll("[data-testid=accept-panel]"));
+
+        // "Any finding" lists open findings only; the switch beside it (kept in the address) adds the accepted ones.
+        var nav = Services.GetRequiredService<NavigationManager>();
+        await cut.Find("[data-testid=quick-findings]").ClickAsync(new());
+        cut.WaitForAssertion(() => cut.Find("[data-testid=grid-no-match]"));
+        await cut.Find("[data-testid=include-accepted] input, input[data-testid=include-accepted]").ChangeAsync(new() { Value = true });
+        cut.WaitForAssertion(() => Assert.Equal(["ba-one", "ba-two"], cut.FindAll("[data-testid=package-name]").Select(a => a.TextContent)));
+        Assert.EndsWith("packages?q=ba-&filter=findings&accepted=include", nav.Uri);
+    }
+
+    [Fact]
+    public async Task DetailPage_AcceptThenReopen_ShowsEachFindingsStateAndHistory()
+    {
+        await Services.TrackWithHistoryAsync(PackagesTestServices.Downgraded("dt-history"));
+        var dialogs = Render<MudBlazor.MudDialogProvider>();
+        Render<MudBlazor.MudPopoverProvider>();
+        var cut = RenderDetail("npm", "dt-history");
+        cut.WaitForAssertion(() => Assert.Equal("open", cut.Find("[data-testid=finding]").GetAttribute("data-state")));
+        Assert.Equal(["raised"], cut.FindAll("[data-testid=finding-event]").Select(e => e.GetAttribute("data-what")));
+
+        var accepting = cut.Find("[data-testid=finding-accept]").ClickAsync(new());
+        dialogs.WaitForAssertion(() => dialogs.Find("[data-testid=accept-preview-row]"));
+        await dialogs.Find("[data-testid=accept-reason-false-positive] input, input[data-testid=accept-reason-false-positive]").ClickAsync(new());
+        await dialogs.Find("textarea[data-testid=accept-note], [data-testid=accept-note] textarea").InputAsync(new() { Value = "the token publish was a mirror's artefact" });
+        await dialogs.Find("[data-testid=accept-confirm]").ClickAsync(new());
+        await accepting.WaitAsync(TimeSpan.FromSeconds(10));
+
+        cut.WaitForAssertion(() => Assert.Equal("accepted", cut.Find("[data-testid=finding]").GetAttribute("data-state")));
+        Assert.Contains("Accepted by admin", cut.Find("[data-testid=finding-acceptance]").TextContent);
+        Assert.Contains("as false positive: the token publish was a mirror's artefact", cut.Find("[data-testid=finding-acceptance]").TextContent);
+        Assert.Equal(["raised", "accepted"], cut.FindAll("[data-testid=finding-event]").Select(e => e.GetAttribute("data-what")));
+        Assert.Equal("compliant", cut.Find("[data-testid=status-badge]").GetAttribute("data-status"));
+        Assert.Equal("1 accepted", cut.Find("[data-testid=accepted-marker]").TextContent.Trim());
+
+        await cut.Find("[data-testid=finding-reopen]").ClickAsync(new());
+
+        cut.WaitForAssertion(() => Assert.Equal("open", cut.Find("[data-testid=finding]").GetAttribute("data-state")));
+        Assert.Equal(["raised", "accepted", "reopened"], cut.FindAll("[data-testid=finding-event]").Select(e => e.GetAttribute("data-what")));
+        Assert.Contains("by admin", cut.FindAll("[data-testid=finding-event]")[2].TextContent);
+        Assert.Equal("non-compliant", cut.Find("[data-testid=status-badge]").GetAttribute("data-status"));
+    }
+
+    [Fact]
+    public async Task DetailPage_Viewer_SeesTheStateButNoTriageAction()
+    {
+        _auth.SetRoles(Actor.ViewerRole);
+        await Services.TrackWithHistoryAsync(PackagesTestServices.Downgraded("dt-viewer"));
+
+        var cut = RenderDetail("npm", "dt-viewer");
+
+        cut.WaitForAssertion(() => Assert.Equal("open", cut.Find("[data-testid=finding-state]").TextContent.Trim()));
+        Assert.Empty(cut.FindAll("[data-testid=finding-accept]"));
+        Assert.Empty(cut.FindAll("[data-testid=finding-reopen]"));
+    }
 }

@@ -6,7 +6,8 @@ using TrustedPublishDashboard.Packages;
 namespace TrustedPublishDashboard.Web.Api;
 
 /// <summary>
-/// GET /badge/{registry}/{name}.svg — "trusted publishing | oidc" (green), "token" (red), "drift" (orange) or "unknown" (grey),
+/// GET /badge/{registry}/{name}.svg — "trusted publishing | oidc" (green), "compliant · 1 accepted" (green: compliant because a
+/// person accepted findings, said so), "token" (red), "drift" (orange) or "unknown" (grey),
 /// with an ETag and a short cache lifetime. Anonymous only when Badges:Public is true.
 /// </summary>
 public static class Badges
@@ -19,6 +20,8 @@ public static class Badges
     /// <summary>Which badge a grid row earns. Pure.</summary>
     public static Badge For(ComplianceRow? row) => row?.StatusValue switch
     {
+        // "oidc" would not be true of a token-published version whose finding was accepted: the marker says why it passes.
+        ComplianceStatus.Compliant when row.AcceptedCount > 0 => new($"compliant · {row.AcceptedCount} accepted", "#2e8540"),
         ComplianceStatus.Compliant => new("oidc", "#2e8540"),
         // Still published by a trusted publisher, but not the one before: drift, not tokens.
         ComplianceStatus.NonCompliant when row.HasDrift && !row.HasDowngrade && row.LatestMethodValue?.IsTrusted() == true => new("drift", "#d9730d"),

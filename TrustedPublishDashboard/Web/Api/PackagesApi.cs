@@ -68,7 +68,7 @@ public static class PackagesApi
         return TypedResults.Ok(new PackageDetailResponse(
             PackageItem.From(detail.Row),
             detail.Timeline.Select(VersionItem.From).ToList(),
-            detail.Findings.Select(f => new FindingItem(f.Kind, f.Version, f.Message, f.DetectedAt)).ToList(),
+            detail.Findings.Select(FindingItem.From).ToList(),
             detail.Row.ConsecutiveFailures));
     }
 
@@ -82,7 +82,7 @@ public static class PackagesApi
     public static readonly string[] CsvColumns =
     [
         "registry", "name", "group", "sample", "status", "latest_version", "latest_method", "latest_published_at", "provenance",
-        "publisher_repository", "publisher_workflow", "last_token_version", "last_token_at", "findings", "checked_at", "error",
+        "publisher_repository", "publisher_workflow", "last_token_version", "last_token_at", "findings", "checked_at", "error", "accepted_findings",
     ];
 
     private static async Task<IResult> ExportCsvAsync(HttpContext context, PackagesService packages, CancellationToken ct)
@@ -100,7 +100,7 @@ public static class PackagesApi
                 Csv(r.Registry), Csv(r.Name), Csv(r.GroupName), r.IsSample ? "true" : "false", Csv(r.Status ?? "pending"),
                 Csv(r.LatestVersion), Csv(r.LatestMethod), Csv(r.LatestPublishedAt), r.LatestProvenance switch { true => "true", false => "false", _ => "" },
                 Csv(r.LatestRepository), Csv(r.LatestWorkflow), Csv(r.LastTokenVersion), Csv(r.LastTokenAt),
-                r.FindingCount.ToString(CultureInfo.InvariantCulture), Csv(r.CheckedAt), Csv(r.Error)));
+                r.FindingCount.ToString(CultureInfo.InvariantCulture), Csv(r.CheckedAt), Csv(r.Error), r.AcceptedCount.ToString(CultureInfo.InvariantCulture)));
             if (++n % 500 == 0) await writer.FlushAsync(ct);
         }
         return Results.Empty;
@@ -151,11 +151,14 @@ public sealed record LastTokenItem(string Version, string? At);
 public sealed record PackageItem(string Registry, string Name, string? Group, bool Sample, string Status, string? LatestVersion, string? LatestMethod,
     string? LatestPublishedAt, bool? Provenance, PublisherItem? Publisher, LastTokenItem? LastTokenPublish, long Findings, string? CheckedAt, string? Error)
 {
+    /// <summary>Findings a person accepted; <see cref="Findings"/> counts the open ones only.</summary>
+    public long AcceptedFindings { get; init; }
+
     public static PackageItem From(ComplianceRow r) => new(r.Registry, r.Name, r.GroupName, r.IsSample, r.Status ?? "pending", r.LatestVersion, r.LatestMethod,
         r.LatestPublishedAt, r.LatestProvenance,
         r.LatestRepository is null && r.LatestWorkflow is null && r.LatestProvider is null ? null : new PublisherItem(r.LatestProvider, r.LatestRepository, r.LatestWorkflow),
         r.LastTokenVersion is null ? null : new LastTokenItem(r.LastTokenVersion, r.LastTokenAt),
-        r.FindingCount, r.CheckedAt, r.Error);
+        r.FindingCount, r.CheckedAt, r.Error) { AcceptedFindings = r.AcceptedCount };
 }
 
 public sealed record PackageListResponse(int Total, int Page, int PageSize, IReadOnlyList<PackageItem> Items,
@@ -168,6 +171,21 @@ public sealed record VersionItem(string Version, string? PublishedAt, string Met
         v.Publisher, v.PublishedBy, v.ApprovedBy, v.EvidenceError);
 }
 
-public sealed record FindingItem(string Kind, string? Version, string Message, string DetectedAt);
+/// <summary>A finding with its state (open or accepted), the acceptance in force, and its history.</summary>
+public sealed record FindingItem(string Kind, string? Version, string Message, string DetectedAt)
+{
+    public string State { get; init; } = "open";
+    public AcceptanceItem? Acceptance { get; init; }
+    public IReadOnlyList<FindingEvent> History { get; init; } = [];
+
+    public static FindingItem From(FindingView f) => new(f.Kind, f.Version, f.Message, f.DetectedAt)
+    {
+        State = f.State.State(),
+        Acceptance = f.Acceptance is { } a ? new AcceptanceItem(a.ReasonKind, a.Reason, a.AcceptedBy, a.AcceptedAt, a.ExpiresAt) : null,
+        History = f.History,
+    };
+}
+
+public sealed record AcceptanceItem(string ReasonKind, string Reason, string AcceptedBy, string AcceptedAt, string? ExpiresAt);
 
 public sealed record PackageDetailResponse(PackageItem Package, IReadOnlyList<VersionItem> Versions, IReadOnlyList<FindingItem> Findings, long ConsecutiveFailures);
