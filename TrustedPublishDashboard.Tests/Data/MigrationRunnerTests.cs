@@ -94,6 +94,19 @@ public sealed class MigrationRunnerTests
     }
 
     [Fact]
+    public async Task ApplyAsync_ALowerNumberArrivingLater_IsStillApplied()
+    {
+        await using var db = new TempDatabase();
+        await db.Runner([new Migration(1, "a", "CREATE TABLE a (id INTEGER)"), new Migration(3, "c", "CREATE TABLE c (id INTEGER)")]).ApplyAsync(default);
+
+        var merged = await db.Runner([new Migration(1, "a", "CREATE TABLE a (id INTEGER)"), new Migration(2, "b", "CREATE TABLE b (id INTEGER)"),
+            new Migration(3, "c", "CREATE TABLE c (id INTEGER)")]).ApplyAsync(default);
+
+        Assert.Equal([2], merged.Applied.Select(m => m.Version));
+        Assert.Contains("b", await TablesAsync(db));
+    }
+
+    [Fact]
     public void Validate_GapInNumbering_IsAllowedForParallelBranches() =>
         Assert.Equal([1, 3], MigrationRunner.Validate([new Migration(3, "c", ""), new Migration(1, "a", "")]).Select(m => m.Version));
 

@@ -53,6 +53,10 @@ public sealed class OnboardingBrowserTests(BrowserFixture fixture)
 
         // 2. Publisher, entered once.
         await page.GetByText("2 · Publisher").ClickAsync();
+        // Filled in from the packages' package.json repository fields, which all name acme/widgets.
+        await Expect(page.GetByTestId("publisher-prefill")).ToContainTextAsync("github.com/acme/widgets");
+        await Expect(page.GetByTestId("pub-owner")).ToHaveValueAsync("acme");
+        await Expect(page.GetByTestId("pub-repository")).ToHaveValueAsync("widgets");
         await page.GetByTestId("pub-owner").FillAsync("acme");
         await page.GetByTestId("pub-repository").FillAsync("widgets");
         await page.GetByTestId("pub-workflow").FillAsync("release.yml");
@@ -107,6 +111,13 @@ public sealed class OnboardingBrowserTests(BrowserFixture fixture)
         // The history names each package once ("@wz/one: configured …", never "@wz/one: @wz/one: …").
         await Expect(page.Locator("[data-testid=trust-last]").Filter(new() { HasText = "@wz/one" })).ToContainTextAsync("@wz/one: configured as planned");
 
+        // The failed verification is replaced by the trust script (revoke the configuration npm listed, then create), and the Scripts page says so.
+        await page.GetByText("4 · Scripts & workflow").ClickAsync();
+        var change = page.Locator("[data-testid=artifact][data-key=configure-trust-sh] [data-testid=artifact-change]").Filter(new() { HasText = "@wz/two" });
+        await Expect(change).ToContainTextAsync("@wz/two: verification failed");
+        await Expect(change).ToContainTextAsync("revoke id-@wz/two, then create GitHub Actions (acme/widgets, release.yml)");
+        await page.GetByText("5 · Verify trust").ClickAsync();
+
         // The trust probe's whole job log: 201 (already verified), 404 with the command that fixes it, 403 unreadable; @wz/fresh is not in it.
         var probe = TrustProbeReportParserTests.Log($$"""
             {"schema":"trusted-publish-dashboard/trust-probe/v1","registry":"{{fixture.Registry.BaseUrl}}","repository":"acme/widgets","workflow":"release.yml",
@@ -129,6 +140,10 @@ public sealed class OnboardingBrowserTests(BrowserFixture fixture)
         // The registry starts serving trusted versions for two packages; a re-check verifies their last step by itself.
         foreach (var (name, i) in new[] { ("@wz/one", 1), ("@wz/three", 2) })
             new PackumentBuilder(name).Add("1.0.0", 1, new Publish.Token("alice")).Add("2.0.0", 20, new Publish.Trusted($"oidc:{i}"), Release).Latest("2.0.0").ServeOn(fixture.Registry);
+        // After the probe's 404 no configuration id is known: the trust script creates the plan's and says it revokes nothing.
+        await page.GetByText("4 · Scripts & workflow").ClickAsync();
+        await Expect(change).ToContainTextAsync("@wz/two: verification failed");
+        await Expect(change).ToContainTextAsync("no configuration id is known, so nothing is revoked: create GitHub Actions (acme/widgets, release.yml)");
         await page.GetByText("3 · Tracker").ClickAsync();
         await Expect(Step(page, "@wz/two", "trust-configured")).ToHaveAttributeAsync("data-state", "failed");
         await page.GetByTestId("plan-recheck").ClickAsync();

@@ -54,7 +54,7 @@ public sealed class ScriptSandbox : IDisposable
         #!/usr/bin/env bash
         echo "npm $*" >> "$FAKE_LOG"
         case "$1" in
-          --version) echo "${FAKE_NPM_VERSION:-11.12.0}" ;;
+          --version) echo "${FAKE_NPM_VERSION:-11.19.0}" ;;
           view) for n in $FAKE_EXISTING; do [ "$n" = "$2" ] && { echo "$2"; exit 0; }; done; exit 1 ;;
           publish)
             echo "published $(grep -o '"name": *"[^"]*"' package.json | head -1) userconfig=$NPM_CONFIG_USERCONFIG content=$(cat "$NPM_CONFIG_USERCONFIG")" >> "$FAKE_LOG"

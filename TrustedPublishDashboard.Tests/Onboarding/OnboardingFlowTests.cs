@@ -3,6 +3,7 @@ using TrustedPublishDashboard.Auth;
 using TrustedPublishDashboard.Data;
 using TrustedPublishDashboard.Domain;
 using TrustedPublishDashboard.Onboarding;
+using TrustedPublishDashboard.Onboarding.Generation;
 using TrustedPublishDashboard.Registries.Npm;
 using TrustedPublishDashboard.Tests.Infrastructure;
 using TrustedPublishDashboard.Tests.Registries.Npm;
@@ -177,12 +178,92 @@ public sealed class OnboardingFlowTests : IAsyncLifetime
         var (artifacts, _) = await Service.ArtifactsAsync(planId, default);
         var trust = Assert.Single(artifacts, a => a.Content.Contains("npm trust github"));
         Assert.Equal(["ob-t2"], trust.Packages);
+        // The failed one is replaced, not skipped: the configuration npm reported (c2) is revoked, then the plan's created.
+        Assert.Contains("\nreplace 'ob-t2' c2 -- npm trust github 'ob-t2' --file release.yml --repo acme/widgets --allow-publish -y\n", trust.Content);
+        Assert.Contains(trust.Changes, c => c.StartsWith("ob-t2: verification failed", StringComparison.Ordinal) && c.Contains("revoke c2, then create GitHub Actions (acme/widgets, release.yml)"));
 
         // An override that makes the package's publisher invalid keeps it out of the script, and says so.
         await Service.SaveOverrideAsync(Alice, planId, failed.Member.PackageId, new PublisherOverride { WorkflowFile = ".github/workflows/release.yml" }, default);
         var (after, notes) = await Service.ArtifactsAsync(planId, default);
         Assert.DoesNotContain(after, a => a.Content.Contains("npm trust github"));
         Assert.Contains(notes, n => n.Contains("ob-t2") && n.Contains("override"));
+    }
+
+    private static readonly PublisherPlan Widgets = new() { Provider = Provider.GitHub, Owner = "Octo-Org", Repository = "Widgets", WorkflowFile = "release.yml", Environment = "npm" };
+
+    private void ServeFixturePackages()
+    {
+        new PackumentBuilder("@octo/widget-a").Add("1.0.0", 1, new Publish.Token("alice")).Latest("1.0.0").ServeOn(_registry);
+        new PackumentBuilder("widget-b").Add("1.0.0", 1, new Publish.Token("alice")).Latest("1.0.0").ServeOn(_registry);
+    }
+
+    private static string Workflow(IReadOnlyList<GeneratedArtifact> artifacts, string file) =>
+        Assert.Single(artifacts, a => a.FileName == ".github/workflows/" + file).Content;
+
+    [Fact]
+    public async Task ImportArchive_PnpmMonorepo_OneWorkflowPerPublisher_EachPublishingAndProbingOnlyItsPackages()
+    {
+        ServeFixturePackages();
+        var planId = await NewPlanAsync(Widgets);
+        var report = await Service.ImportArchiveAsync(Alice, planId, new MemoryStream(MonorepoFixtures.Pnpm().ToTarGz()), "widgets.tar.gz", null, default);
+        Assert.Null(report.Error);
+        Assert.Contains(report.Notes, n => n.StartsWith("Package manager: pnpm (from packageManager \"pnpm@9.12.0+sha512.abc\")", StringComparison.Ordinal));
+        var b = await RowAsync(planId, "widget-b");
+        Assert.Equal(PackageManager.Pnpm, b.Member.PublishSetup!.Manager);
+
+        // widget-b's trust configuration names another workflow file: it must not be published (or probed) from release.yml.
+        await Service.SaveOverrideAsync(Alice, planId, b.Member.PackageId, new PublisherOverride { WorkflowFile = "publish-b.yml" }, default);
+        var (artifacts, _) = await Service.ArtifactsAsync(planId, default);
+
+        var workflows = artifacts.Where(a => a.FileName.StartsWith(".github/workflows/", StringComparison.Ordinal)).ToList();
+        Assert.Equal([".github/workflows/publish-b.yml", ".github/workflows/release.yml"], workflows.Select(w => w.FileName).Order(StringComparer.Ordinal));
+        Assert.Equal(2, workflows.Select(OnboardingService.Key).Distinct().Count());
+        Assert.Equal(["@octo/widget-a"], workflows.Single(w => w.FileName.EndsWith("release.yml", StringComparison.Ordinal)).Packages);
+        var release = Workflow(artifacts, "release.yml");
+        Assert.Contains("pnpm install --frozen-lockfile", release);
+        Assert.Contains("pnpm -r --if-present run build", release);
+        Assert.Contains("- run: pnpm -r --filter '@octo/widget-a' publish --access public --no-git-checks", release);
+        Assert.Contains("TRUST_PROBE_PACKAGES: \"[\\\"@octo/widget-a\\\"]\"", release);
+        Assert.DoesNotContain("widget-b", release);
+        var other = Workflow(artifacts, "publish-b.yml");
+        Assert.Contains("- run: pnpm -r --filter 'widget-b' publish --access public --no-git-checks", other);
+        Assert.DoesNotContain("widget-a", other);
+    }
+
+    [Fact]
+    public async Task PublisherSuggestion_FromTheArchivesRepositoryFields_WhenTheyAgree()
+    {
+        ServeFixturePackages();
+        var planId = await NewPlanAsync();
+        await Service.ImportArchiveAsync(Alice, planId, new MemoryStream(MonorepoFixtures.Npm().ToZip()), "widgets.zip", null, default);
+
+        var (suggested, note) = OnboardingService.SuggestPublisher((await Service.ViewAsync(planId, default))!);
+
+        Assert.Equal((Provider.GitHub, "Octo-Org", "Widgets", "release.yml"), (suggested.Provider, suggested.Owner, suggested.Repository, suggested.WorkflowFile));
+        Assert.Equal("Filled in from the repository field of 2 of 2 package(s) (github.com/Octo-Org/Widgets); check it and save.", note);
+
+        new PackumentBuilder("ob-elsewhere").Add("1.0.0", 1, new Publish.Token("alice")).Repository("git+https://github.com/someone/else.git").ServeOn(_registry);
+        await Service.ImportNamesAsync(Alice, planId, "ob-elsewhere", "list", null, default);
+        var (fallback, disagree) = OnboardingService.SuggestPublisher((await Service.ViewAsync(planId, default))!);
+        Assert.Null(fallback.Owner);
+        Assert.StartsWith("The packages name 2 different repositories (github.com/Octo-Org/Widgets, github.com/someone/else)", disagree);
+    }
+
+    [Fact]
+    public async Task ImportNames_PackageIsCheckedAgainstTheRepositoryTheRegistryReports()
+    {
+        new PackumentBuilder("ob-reg-ok").Add("1.0.0", 1, new Publish.Token("alice")).Repository("git+https://github.com/acme/widgets.git").ServeOn(_registry);
+        new PackumentBuilder("ob-reg-other").Add("1.0.0", 1, new Publish.Token("alice")).Repository("git+https://github.com/acme/gadgets.git").ServeOn(_registry);
+        var planId = await NewPlanAsync(GitHub);
+
+        await Service.ImportNamesAsync(Alice, planId, "ob-reg-ok\nob-reg-other", "list", null, default);
+
+        var ok = await RowAsync(planId, "ob-reg-ok");
+        Assert.Equal("git+https://github.com/acme/widgets.git", ok.Member.RegistryRepositoryUrl);
+        Assert.Empty(ok.Issues);
+        var other = Assert.Single((await RowAsync(planId, "ob-reg-other")).Issues);
+        Assert.Equal("repository-url-mismatch", other.Code);
+        Assert.StartsWith("The registry's latest version names github.com/acme/gadgets", other.Message);
     }
 
     [Fact]

@@ -37,11 +37,20 @@ public sealed record PlanMemberRow
     public string? RegistryCheckedAt { get; init; }
     public string? RegistryError { get; init; }
     public string AddedAt { get; init; } = "";
+    /// <summary>How the package's repository installs, builds and releases (<see cref="Domain.PublishSetup"/>); null when added by name.</summary>
+    public string? PublishSetupJson { get; init; }
+    /// <summary>The repository the registry reports for the package (npm: the packument's `repository`).</summary>
+    public string? RegistryRepositoryUrl { get; init; }
 
     public PublisherOverride? Override => OnboardingJson.Read<PublisherOverride>(OverrideJson);
 
+    public PublishSetup? PublishSetup => OnboardingJson.Read<PublishSetup>(PublishSetupJson);
+
     public PlannedPackage ToPlanned() => new(Name, ManifestVersion, RepositoryUrl, RepositoryDirectory, WorkspacePath,
-        RegistryState switch { RegistryStates.Exists => true, RegistryStates.Missing => false, _ => null }, Override);
+        RegistryState switch { RegistryStates.Exists => true, RegistryStates.Missing => false, _ => null }, Override)
+    {
+        RegistryRepositoryUrl = RegistryRepositoryUrl,
+    };
 }
 
 public static class RegistryStates
@@ -88,7 +97,7 @@ public sealed record UnusedTrustRow
 
 /// <summary>What a package's manifest says, for adding it to a plan.</summary>
 public sealed record PlanMemberInput(long PackageId, string Source, string? ManifestVersion = null, string? RepositoryUrl = null,
-    string? RepositoryDirectory = null, string? WorkspacePath = null);
+    string? RepositoryDirectory = null, string? WorkspacePath = null, PublishSetup? PublishSetup = null);
 
 /// <summary>A package's membership of a plan with the plan's publisher, for the verifier and the evidence rules.</summary>
 public sealed record PackagePlanRow
@@ -134,14 +143,15 @@ public sealed class OnboardingPlanRepository(IDbConnectionFactory connections)
 
     // A re-import refreshes what the manifest says; the tracker's steps are kept.
     private const string UpsertMember = """
-        INSERT INTO onboarding_plan_packages (plan_id, package_id, added_at, source, manifest_version, repository_url, repository_directory, workspace_path)
-        VALUES (@PlanId, @PackageId, @Now, @Source, @ManifestVersion, @RepositoryUrl, @RepositoryDirectory, @WorkspacePath)
+        INSERT INTO onboarding_plan_packages (plan_id, package_id, added_at, source, manifest_version, repository_url, repository_directory, workspace_path, publish_setup_json)
+        VALUES (@PlanId, @PackageId, @Now, @Source, @ManifestVersion, @RepositoryUrl, @RepositoryDirectory, @WorkspacePath, @PublishSetupJson)
         ON CONFLICT (plan_id, package_id) DO UPDATE SET
             source = excluded.source,
             manifest_version = COALESCE(excluded.manifest_version, manifest_version),
             repository_url = COALESCE(excluded.repository_url, repository_url),
             repository_directory = COALESCE(excluded.repository_directory, repository_directory),
-            workspace_path = COALESCE(excluded.workspace_path, workspace_path)
+            workspace_path = COALESCE(excluded.workspace_path, workspace_path),
+            publish_setup_json = COALESCE(excluded.publish_setup_json, publish_setup_json)
         """;
 
     private const string SelectIsMember = "SELECT COUNT(*) FROM onboarding_plan_packages WHERE plan_id = @PlanId AND package_id = @PackageId";
@@ -169,7 +179,8 @@ public sealed class OnboardingPlanRepository(IDbConnectionFactory connections)
         SELECT pp.plan_id AS PlanId, pp.package_id AS PackageId, p.registry AS Registry, p.name AS Name, pp.source AS Source,
                pp.manifest_version AS ManifestVersion, pp.repository_url AS RepositoryUrl, pp.repository_directory AS RepositoryDirectory,
                pp.workspace_path AS WorkspacePath, pp.override_json AS OverrideJson, pp.registry_state AS RegistryState,
-               pp.registry_checked_at AS RegistryCheckedAt, pp.registry_error AS RegistryError, pp.added_at AS AddedAt
+               pp.registry_checked_at AS RegistryCheckedAt, pp.registry_error AS RegistryError, pp.added_at AS AddedAt,
+               pp.publish_setup_json AS PublishSetupJson, pp.registry_repository_url AS RegistryRepositoryUrl
         FROM onboarding_plan_packages pp JOIN packages p ON p.id = pp.package_id
         WHERE pp.plan_id = @PlanId ORDER BY p.name
         """;
@@ -212,6 +223,8 @@ public sealed class OnboardingPlanRepository(IDbConnectionFactory connections)
     private const string UpdateRegistryState = """
         UPDATE onboarding_plan_packages SET registry_state = @State, registry_error = @Error, registry_checked_at = @At WHERE package_id = @PackageId
         """;
+
+    private const string UpdateRegistryRepository = "UPDATE onboarding_plan_packages SET registry_repository_url = @Url WHERE package_id = @PackageId";
 
     private const string SelectTrackedPackageIds = "SELECT DISTINCT package_id FROM onboarding_plan_packages";
 
@@ -279,6 +292,7 @@ public sealed class OnboardingPlanRepository(IDbConnectionFactory connections)
             await connection.ExecuteAsync(new CommandDefinition(UpsertMember, new
             {
                 PlanId = planId, m.PackageId, Now = now, m.Source, m.ManifestVersion, m.RepositoryUrl, m.RepositoryDirectory, m.WorkspacePath,
+                PublishSetupJson = m.PublishSetup is null ? null : OnboardingJson.Write(m.PublishSetup),
             }, tx, cancellationToken: ct));
         }
         await connection.ExecuteAsync(new CommandDefinition("UPDATE onboarding_plans SET updated_at = @Now WHERE id = @PlanId", new { PlanId = planId, Now = now }, tx, cancellationToken: ct));
@@ -387,6 +401,13 @@ public sealed class OnboardingPlanRepository(IDbConnectionFactory connections)
         await using var connection = await connections.OpenAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(UpdateRegistryState,
             new { PackageId = packageId, State = state, Error = error, At = DbTime.ToText(at) }, cancellationToken: ct));
+    }
+
+    /// <summary>Records the repository the registry reports for the package, in every plan that holds it.</summary>
+    public async Task SetRegistryRepositoryAsync(long packageId, string url, CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(UpdateRegistryRepository, new { PackageId = packageId, Url = url }, cancellationToken: ct));
     }
 
     public async Task<IReadOnlySet<long>> TrackedPackageIdsAsync(CancellationToken ct)

@@ -125,7 +125,11 @@ public sealed record PlannedPackage(
     string? RepositoryDirectory = null,
     string? WorkspacePath = null,
     bool? Exists = null,
-    PublisherOverride? Override = null);
+    PublisherOverride? Override = null)
+{
+    /// <summary>The repository the registry reports (the latest published package.json's), used when <see cref="RepositoryUrl"/> is unknown.</summary>
+    public string? RegistryRepositoryUrl { get; init; }
+}
 
 /// <summary>The tracker's steps, in the order a maintainer takes them.</summary>
 public enum OnboardingStep

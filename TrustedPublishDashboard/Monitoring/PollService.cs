@@ -216,7 +216,7 @@ public sealed class PollService(
                 await evidence.SaveFetchedAsync(package.Id, fetched, evaluation, now, ct,
                     AlertRules.Evaluate(new AlertContext(package.PackageId, history.Versions, evaluation, package.AddedAt, state.Maintainers, fetched.Maintainers)),
                     Check(PackageCheck.Updated));
-                if (onboarded) await onboarding.ObserveAsync(package.Id, history, now, ct);
+                if (onboarded) await onboarding.ObserveAsync(package.Id, history, now, ct, fetched.Repository);
                 return ("updated", null);
             case RegistryFetch.NotModified:
                 var stored = await evidence.LoadHistoryAsync(package.PackageId, package.Id, ct) with { Expectation = expectation };

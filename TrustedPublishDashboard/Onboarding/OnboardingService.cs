@@ -116,6 +116,31 @@ public sealed class OnboardingService(
     /// <summary>What a new plan's publisher form starts from: the file names most repositories use.</summary>
     public static PublisherPlan SuggestedPublisher { get; } = new() { WorkflowFile = "release.yml", CiFile = ".gitlab-ci.yml" };
 
+    /// <summary>
+    /// The publisher form's starting point for a plan without one: the repository the packages' package.json `repository`
+    /// fields name (the registry's for packages added by name), when they all name the same one, with a sentence saying where
+    /// it came from; otherwise <see cref="SuggestedPublisher"/> and why nothing was filled in.
+    /// </summary>
+    public static (PublisherPlan Publisher, string? Note) SuggestPublisher(PlanView view)
+    {
+        var named = view.Rows.Select(r => (r.Member.Name, Repo: RepositoryUrl.Parse(PlanValidator.RepositoryOf(r.Member.ToPlanned()).Url)))
+            .Where(x => x.Repo is not null).ToList();
+        if (named.Count == 0) return (SuggestedPublisher, null);
+        var distinct = named.Select(x => x.Repo!).DistinctBy(r => (r.Host.ToLowerInvariant(), r.Path)).ToList();
+        if (distinct.Count > 1)
+            return (SuggestedPublisher, $"The packages name {distinct.Count} different repositories ({string.Join(", ", distinct.Take(4).Select(r => $"{r.Host}/{r.Path}"))}" +
+                $"{(distinct.Count > 4 ? ", …" : "")}), so nothing was filled in: enter the publisher, then override the packages that publish from elsewhere.");
+        var repo = distinct[0];
+        var from = $"Filled in from the repository field of {named.Count} of {view.Rows.Count} package(s) ({repo.Host}/{repo.Path}); check it and save.";
+        var parts = repo.Path.Split('/');
+        return repo.Host switch
+        {
+            "github.com" when parts.Length == 2 => (SuggestedPublisher with { Provider = Provider.GitHub, Owner = parts[0], Repository = parts[1] }, from),
+            "gitlab.com" => (SuggestedPublisher with { Provider = Provider.GitLab, ProjectPath = repo.Path }, from),
+            _ => (SuggestedPublisher, $"The packages name {repo.Host}/{repo.Path}, which is not a provider npm trusts: enter the publisher by hand."),
+        };
+    }
+
     /// <summary>Why an upload is refused before a byte of it is read (its declared size is over the archive limit), or null.</summary>
     public static string? ArchiveSizeProblem(string fileName, long size) =>
         size <= ArchiveLimits.MaxArchiveBytes ? null
@@ -218,6 +243,10 @@ public sealed class OnboardingService(
         if (discovery.Packages.Count == 0)
             return new PlanImportReport(0, 0, [], skipped, notes, $"{fileName} has no publishable package.json.");
 
+        var setup = PublishSetupDetection.Detect(snapshot);
+        notes.Add($"Package manager: {setup.Manager.DisplayName()} (from {setup.ManagerSource})" +
+            (setup.Tool == ReleaseTool.None ? "." : $"; releases with {setup.Tool.DisplayName()}.") +
+            (setup.LockFile is null ? " There is no lock file: the generated workflow cannot use a frozen install; commit one." : ""));
         var ids = discovery.Packages.Select(p => new PackageId(Registry.Npm, p.Name)).ToList();
         await packages.AddAsync(ids, null, ct);
         var inputs = new List<PlanMemberInput>();
@@ -225,7 +254,8 @@ public sealed class OnboardingService(
         {
             var row = await packages.FindAsync(new PackageId(Registry.Npm, p.Name), ct);
             if (row is null) continue;
-            inputs.Add(new PlanMemberInput(row.Id, "archive:" + Truncate(fileName, 200), p.Version, p.RepositoryUrl, p.RepositoryDirectory, p.Path));
+            inputs.Add(new PlanMemberInput(row.Id, "archive:" + Truncate(fileName, 200), p.Version, p.RepositoryUrl, p.RepositoryDirectory, p.Path,
+                PublishSetupDetection.ForPackage(setup, p)));
         }
         return await FinishImportAsync(planId, inputs, discovery.Packages.Select(p => p.Name).ToList(), skipped, notes, progress, ct);
     }
@@ -565,26 +595,12 @@ public sealed class OnboardingService(
             notes.Add($"Left out of the trust script until their override is fixed (Publisher tab): {string.Join(", ", invalid.Order(StringComparer.Ordinal))}.");
         var trust = existing.Where(r => r.State(OnboardingStep.TrustConfigured) is not (StepState.Verified or StepState.Confirmed or StepState.NotNeeded)
                 && r.Publisher is not null && !invalid.Contains(r.Member.Name))
-            .Select(r => (r.Member.ToPlanned(), r.Publisher!)).ToList();
+            .Select(TrustChangeOf).ToList();
         Add(ScriptGenerator.Trust(trust));
         var oidcOnly = existing.Where(r => !r.State(OnboardingStep.OidcOnly).IsDone()).Select(r => r.Member.Name).ToList();
         Add(ScriptGenerator.RequireOidcOnly(oidcOnly));
         Add(ScriptGenerator.CollectTrustLists(view.Rows.Select(r => r.Member.Name).ToList()));
-        var names = view.Rows.Select(r => r.Member.Name).ToList();
-        switch (publisher.Provider)
-        {
-            case Provider.GitHub:
-                Add(WorkflowGenerator.GitHubActions(publisher, names));
-                break;
-            case Provider.GitLab:
-                Add(WorkflowGenerator.GitLabCi(publisher, registryUrl, names));
-                break;
-            default:
-                notes.Add($"No workflow is generated for {publisher.Provider.DisplayName()} yet: publish with `circleci run oidc get` and npm ≥ 11.11 (no provenance).");
-                break;
-        }
-        if (view.Rows.Any(r => r.Publisher is { } p && p != publisher))
-            notes.Add("Some packages override the plan's publisher: the workflow file is generated for the plan's publisher only.");
+        foreach (var artifact in Workflows(view, publisher, registryUrl, invalid, notes)) artifacts.Add(artifact);
         return (artifacts, notes);
 
         void Add(GeneratedArtifact? artifact)
@@ -593,9 +609,108 @@ public sealed class OnboardingService(
         }
     }
 
+    /// <summary>
+    /// A failed "trust configured" step is replaced, not skipped: the configuration the last comparison found (its id is in
+    /// the stored comparison's fix commands) is revoked before the plan's is created.
+    /// </summary>
+    private static TrustChange TrustChangeOf(TrackerRow row)
+    {
+        if (row.State(OnboardingStep.TrustConfigured) != StepState.Failed) return new TrustChange(row.Member.ToPlanned(), row.Publisher!);
+        var ids = row.TrustCheck is { Matches: false } check ? RevokeIds(check.ResultJson) : [];
+        var reason = row.Steps.GetValueOrDefault(OnboardingStep.TrustConfigured)?.Note;
+        if (reason is { Length: > 120 }) reason = reason[..117] + "…";
+        return new TrustChange(row.Member.ToPlanned(), row.Publisher!, ids, Replace: true, reason);
+    }
+
+    /// <summary>The configuration ids a stored comparison says to revoke (`npm trust revoke … --id &lt;id&gt;`); read loosely so a richer format still works.</summary>
+    public static IReadOnlyList<string> RevokeIds(string? comparisonJson)
+    {
+        if (string.IsNullOrWhiteSpace(comparisonJson)) return [];
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(comparisonJson);
+            if (document.RootElement.ValueKind != System.Text.Json.JsonValueKind.Object) return [];
+            var ids = new List<string>();
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                if (!property.Name.Equals("fixCommands", StringComparison.OrdinalIgnoreCase) || property.Value.ValueKind != System.Text.Json.JsonValueKind.Array) continue;
+                foreach (var command in property.Value.EnumerateArray())
+                {
+                    // NpmTrustCommands.Revoke writes `--id <id>`, single-quoted when the id has shell characters.
+                    if (command.ValueKind != System.Text.Json.JsonValueKind.String
+                        || System.Text.RegularExpressions.Regex.Match(command.GetString()!, @"^npm trust revoke .* --id (?:'(?<q>[^']*)'|(?<p>\S+))$") is not { Success: true } m) continue;
+                    var id = m.Groups["q"].Success ? m.Groups["q"].Value : m.Groups["p"].Value;
+                    if (id.Length > 0 && !id.StartsWith('<')) ids.Add(id);
+                }
+            }
+            return ids.Distinct(StringComparer.Ordinal).ToList();
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return [];
+        }
+    }
+
     /// <summary>A stable key for an artefact's download link.</summary>
     public static string Key(GeneratedArtifact artifact) =>
-        new string(artifact.FileName.Select(c => char.IsAsciiLetterOrDigit(c) ? char.ToLowerInvariant(c) : '-').ToArray()).Trim('-');
+        new string(((artifact.Repository is null ? "" : artifact.Repository + "-") + artifact.FileName)
+            .Select(c => char.IsAsciiLetterOrDigit(c) ? char.ToLowerInvariant(c) : '-').ToArray()).Trim('-');
+
+    /// <summary>
+    /// One CI file per distinct publisher: packages whose effective publisher (plan + override) names the same repository and
+    /// workflow file share a file, one publish and one probe job per environment; a package is never put in a file its trust
+    /// configuration does not name (npm would refuse it there). Packages of another provider get that provider's file.
+    /// </summary>
+    private static List<GeneratedArtifact> Workflows(PlanView view, PublisherPlan plan, string registryUrl, IReadOnlySet<string> invalid, List<string> notes)
+    {
+        var result = new List<GeneratedArtifact>();
+        var rows = view.Rows.Where(r => r.Publisher is not null && !invalid.Contains(r.Member.Name)).ToList();
+        var planRepository = plan.RepositorySlug;
+        bool Covers(IReadOnlyCollection<TrackerRow> group)
+        {
+            // A release tool publishes every package of the repository: only when this file owns all of them.
+            var sources = group.Select(r => r.Member.Source).ToHashSet(StringComparer.Ordinal);
+            return view.Rows.Where(r => sources.Contains(r.Member.Source)).All(group.Contains);
+        }
+        static WorkflowPackage Package(TrackerRow r) => new(r.Member.Name, r.Member.WorkspacePath, r.Member.PublishSetup);
+
+        var github = rows.Where(r => r.Publisher!.Provider == Provider.GitHub)
+            .GroupBy(r => (Owner: r.Publisher!.Owner?.Trim() ?? "", Repository: r.Publisher!.Repository?.Trim() ?? "",
+                File: string.IsNullOrWhiteSpace(r.Publisher!.WorkflowFile) ? WorkflowGenerator.DefaultWorkflowFile : r.Publisher!.WorkflowFile.Trim()));
+        foreach (var group in github.OrderBy(g => g.Key.Owner + "/" + g.Key.Repository == planRepository ? 0 : 1).ThenBy(g => g.Key.File, StringComparer.Ordinal))
+        {
+            var members = group.ToList();
+            var lanes = members.GroupBy(r => string.IsNullOrEmpty(r.Publisher!.Environment) ? null : r.Publisher!.Environment)
+                .OrderBy(l => l.Key ?? "", StringComparer.Ordinal)
+                .Select(l => new PublishLane(l.Key, l.Select(Package).ToList())).ToList();
+            var first = members[0].Publisher!;
+            var artifact = WorkflowGenerator.GitHubActions(first, lanes, Covers(members));
+            var repository = $"{group.Key.Owner}/{group.Key.Repository}";
+            result.Add(repository == planRepository ? artifact : artifact with { Repository = repository, Title = $"{artifact.Title} for {repository}" });
+            if (lanes.Count > 1)
+                notes.Add($"{group.Key.File} publishes to {lanes.Count} environments ({string.Join(", ", lanes.Select(l => l.Environment ?? "none"))}): one publish and one probe job each.");
+        }
+        var gitlab = rows.Where(r => r.Publisher!.Provider == Provider.GitLab)
+            .GroupBy(r => (Project: r.Publisher!.ProjectPath?.Trim() ?? "", File: string.IsNullOrWhiteSpace(r.Publisher!.CiFile) ? WorkflowGenerator.DefaultGitLabCiFile : r.Publisher!.CiFile.Trim(),
+                Environment: string.IsNullOrEmpty(r.Publisher!.Environment) ? null : r.Publisher!.Environment));
+        foreach (var group in gitlab)
+        {
+            var members = group.ToList();
+            var artifact = WorkflowGenerator.GitLabCi(members[0].Publisher!, registryUrl, members.Select(Package).ToList(), Covers(members));
+            result.Add(group.Key.Project == planRepository || result.All(a => a.FileName != artifact.FileName) ? artifact
+                : artifact with { Repository = group.Key.Project + (group.Key.Environment is null ? "" : "-" + group.Key.Environment), Title = $"{artifact.Title} for {group.Key.Project}" });
+        }
+        var circle = rows.Where(r => r.Publisher!.Provider == Provider.CircleCI).Select(r => r.Member.Name).ToList();
+        if (circle.Count > 0)
+            notes.Add($"No workflow is generated for CircleCI yet ({string.Join(", ", circle.Take(5))}{(circle.Count > 5 ? ", …" : "")}): publish with `circleci run oidc get` and npm ≥ 11.11 (no provenance).");
+        var unbuilt = rows.Where(r => r.Member.PublishSetup is { BuildOutput: not null, BuildScripts.Count: 0, RootBuild: false }).Select(r => r.Member.Name).ToList();
+        if (unbuilt.Count > 0)
+            notes.Add($"{string.Join(", ", unbuilt.Take(5))}{(unbuilt.Count > 5 ? ", …" : "")} publish build output (e.g. dist/) but have no build script: add one, or the tarball goes out without it.");
+        var byName = rows.Where(r => r.Member.PublishSetup is null).Select(r => r.Member.Name).ToList();
+        if (byName.Count > 1)
+            notes.Add($"{byName.Count} package(s) were added by name, so their folders and package manager are unknown: the workflow assumes npm and the repository root. Import the repository archive for exact commands.");
+        return result;
+    }
 
     private static PublisherPlan Trimmed(PublisherPlan p) => p with
     {

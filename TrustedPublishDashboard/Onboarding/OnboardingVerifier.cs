@@ -28,10 +28,12 @@ public sealed class OnboardingVerifier(OnboardingPlanRepository plans)
     }
 
     /// <summary>The registry has the package and this is its history.</summary>
-    public async Task ObserveAsync(long packageId, PackageHistory history, DateTimeOffset now, CancellationToken ct)
+    /// <param name="registryRepository">The repository the registry reports (checked in place of package.json's for packages added by name).</param>
+    public async Task ObserveAsync(long packageId, PackageHistory history, DateTimeOffset now, CancellationToken ct, string? registryRepository = null)
     {
         var memberships = await plans.PlansForPackageAsync(packageId, ct);
         await plans.SetRegistryStateAsync(packageId, RegistryStates.Exists, null, now, ct);
+        if (registryRepository is not null) await plans.SetRegistryRepositoryAsync(packageId, registryRepository, ct);
         var byTime = EvidenceRules.ByPublishTime(history.Versions);
         foreach (var row in memberships)
         {

@@ -53,6 +53,9 @@ public abstract record RegistryFetch
         /// error, a body that broke its limits). Not a failure of the package: they are fetched again at the next poll.
         /// </summary>
         public IReadOnlyList<string> AttestationProblems { get; init; } = [];
+
+        /// <summary>The source repository the registry reports for the package (npm: the packument's `repository`), when it does.</summary>
+        public string? Repository { get; init; }
     }
 
     public sealed record Failed(FetchFailure Kind, string Error) : RegistryFetch;

@@ -54,7 +54,7 @@ public sealed class ScriptGeneratorTests
     {
         Assert.Null(ScriptGenerator.Bootstrap([Package(exists: true), Package("x", exists: null)], RegistryUrl));
         Assert.Null(ScriptGenerator.Bootstrap([], RegistryUrl));
-        Assert.Null(ScriptGenerator.Trust([]));
+        Assert.Null(ScriptGenerator.Trust(new List<TrustChange>()));
         Assert.Null(ScriptGenerator.RequireOidcOnly([]));
         Assert.Null(ScriptGenerator.CollectTrustLists([]));
     }
@@ -159,7 +159,8 @@ public sealed class ScriptGeneratorTests
         Assert.Contains("echo \"Failed to configure trust for $name\" >&2", content);
         Assert.Contains("skip 2FA for 5 minutes", content);
         Assert.Contains("about 80 packages", content);
-        Assert.Contains("npm >= 11.10", content);
+        Assert.Contains("npm >= 11.15", content);
+        Assert.DoesNotContain("11.10", content);
     }
 
     [Fact]
@@ -195,9 +196,86 @@ public sealed class ScriptGeneratorTests
     public void Trust_Run_OldNpm_Refused()
     {
         using var sandbox = new ScriptSandbox();
-        var run = sandbox.Run(ScriptGenerator.Trust(TrustInput("a"))!.Content, new Dictionary<string, string> { ["FAKE_NPM_VERSION"] = "11.9.3" });
+        var run = sandbox.Run(ScriptGenerator.Trust(TrustInput("a"))!.Content, new Dictionary<string, string> { ["FAKE_NPM_VERSION"] = "11.14.2" });
         Assert.Equal(1, run.ExitCode);
-        Assert.Contains("needs npm >= 11.10.0 (found 11.9.3)", run.Error);
+        Assert.Contains("npm trust needs npm >= 11.15.0, this machine has npm 11.14.2. Nothing was changed. Upgrade with: npm install -g npm@latest", run.Error);
+        Assert.DoesNotContain("npm trust", sandbox.LogText);
+    }
+
+    [Fact]
+    public void CollectTrustLists_OldNpm_Refused()
+    {
+        using var sandbox = new ScriptSandbox();
+        var run = sandbox.Run(ScriptGenerator.CollectTrustLists(["a"])!.Content, new Dictionary<string, string> { ["FAKE_NPM_VERSION"] = "11.12.0" });
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("needs npm >= 11.15.0, this machine has npm 11.12.0", run.Error);
+        Assert.DoesNotContain("npm trust", sandbox.LogText);
+    }
+
+    private static IReadOnlyList<TrustChange> WithFailedVerifications() =>
+    [
+        new TrustChange(Package("@octo/a"), GitHub("prod")),
+        new TrustChange(Package("b"), GitHub("prod"), ["cfg-1"], Replace: true, Reason: "workflow-file differs"),
+        new TrustChange(Package("c"), GitHub("prod"), ["cfg-2", "cfg-3"], Replace: true),
+    ];
+
+    [Fact]
+    public void Trust_FailedVerification_ListsEachChange_ForTheScriptsPage()
+    {
+        var script = ScriptGenerator.Trust(WithFailedVerifications())!;
+        Assert.Equal(
+        [
+            "@octo/a: create GitHub Actions (Octo-Org/Widgets, release.yml, environment prod)",
+            "b: verification failed (workflow-file differs); revoke cfg-1, then create GitHub Actions (Octo-Org/Widgets, release.yml, environment prod)",
+            "c: verification failed; revoke cfg-2, cfg-3, then create GitHub Actions (Octo-Org/Widgets, release.yml, environment prod)",
+        ], script.Changes);
+        Assert.Contains("2 packages failed verification and will be replaced (revoke, then create) after one confirmation", script.Description);
+        Assert.Contains("replace 'b' cfg-1 -- npm trust github 'b' --file release.yml", script.Content);
+        Assert.Contains("replace 'c' cfg-2 cfg-3 -- npm trust github 'c'", script.Content);
+        Assert.Contains("configure '@octo/a' npm trust github '@octo/a'", script.Content);
+        var (code, error) = ScriptSandbox.SyntaxCheck(script.Content);
+        Assert.True(code == 0, error);
+    }
+
+    [Fact]
+    public void Trust_Run_FailedVerification_RevokesThenCreates_AfterOneConfirmation_EvenWhenAConfigurationExists()
+    {
+        using var sandbox = new ScriptSandbox();
+        // b was configured by an earlier run (progress file) and npm lists a configuration for it: the old script skipped it.
+        File.WriteAllText(Path.Combine(sandbox.Directory, ".trust-progress"), "b\n");
+        var script = ScriptGenerator.Trust(WithFailedVerifications())!.Content;
+
+        var run = sandbox.Run("exec < <(echo y)\n" + script, new Dictionary<string, string> { ["FAKE_CONFIGURED"] = "b c" });
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Single(run.Output.Split('\n'), l => l.Contains("These packages failed verification", StringComparison.Ordinal));
+        var log = sandbox.LogText.Split('\n').Where(l => l.StartsWith("npm trust", StringComparison.Ordinal)).ToList();
+        Assert.Equal(
+        [
+            "npm trust list @octo/a --json",
+            "npm trust github @octo/a --file release.yml --repo Octo-Org/Widgets --env prod --allow-publish -y",
+            "npm trust revoke b --id cfg-1",
+            "npm trust github b --file release.yml --repo Octo-Org/Widgets --env prod --allow-publish -y",
+            "npm trust revoke c --id cfg-2",
+            "npm trust revoke c --id cfg-3",
+            "npm trust github c --file release.yml --repo Octo-Org/Widgets --env prod --allow-publish -y",
+        ], log);
+
+        // Re-running changes nothing: the replacements are recorded with the ids they revoked.
+        File.Delete(sandbox.Log);
+        var again = sandbox.Run("exec < <(echo y)\n" + script, new Dictionary<string, string> { ["FAKE_CONFIGURED"] = "b c" });
+        Assert.True(again.ExitCode == 0, again.Error);
+        Assert.DoesNotContain(sandbox.LogText.Split('\n'), l => l.StartsWith("npm trust", StringComparison.Ordinal) && l != "npm trust list @octo/a --json");
+    }
+
+    [Fact]
+    public void Trust_Run_FailedVerification_NotConfirmed_ChangesNothing()
+    {
+        using var sandbox = new ScriptSandbox();
+        var run = sandbox.Run("exec </dev/null\n" + ScriptGenerator.Trust(WithFailedVerifications())!.Content);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("Nothing was changed.", run.Error);
         Assert.DoesNotContain("npm trust", sandbox.LogText);
     }
 

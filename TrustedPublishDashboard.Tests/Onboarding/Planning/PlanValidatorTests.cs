@@ -185,10 +185,9 @@ public sealed class PlanValidatorTests
     [InlineData("https://github.com/Octo-Org/Widgets/tree/main/packages/widget-a", null)]
     [InlineData(null, "repository-url-missing")]
     [InlineData("", "repository-url-missing")]
-    [InlineData("github:Octo-Org/Widgets", "repository-url-shorthand")]
-    [InlineData("Octo-Org/Widgets", "repository-url-shorthand")]
-    [InlineData("gitlab:Octo-Org/Widgets", "repository-url-shorthand")]
-    [InlineData("bitbucket:Octo-Org/Widgets", "repository-url-shorthand")]
+    [InlineData("gitlab:Octo-Org/Widgets", "repository-url-mismatch")]
+    [InlineData("bitbucket:Octo-Org/Widgets", "repository-url-mismatch")]
+    [InlineData("github:octo-org/widgets", "repository-url-case")]
     [InlineData("https://github.com/octo-org/widgets", "repository-url-case")]
     [InlineData("git@github.com:octo-org/Widgets.git", "repository-url-case")]
     [InlineData("git+https://github.com/Octo-Org/widgets.git", "repository-url-case")]
@@ -212,6 +211,38 @@ public sealed class PlanValidatorTests
         Assert.Equal("set in package.json: \"repository\": {\"type\": \"git\", \"url\": \"git+https://github.com/Octo-Org/Widgets.git\", \"directory\": \"packages/widget-a\"}", issue.Fix);
     }
 
+    // npm normalises a shorthand to the full URL when it publishes, so one naming the right repository only warns.
+    [Theory]
+    [InlineData("github:Octo-Org/Widgets")]
+    [InlineData("Octo-Org/Widgets")]
+    public void ValidatePackage_ShorthandNamingThePublisher_IsAWarningNotAnError(string url)
+    {
+        var issue = Assert.Single(PlanValidator.ValidatePackage(GitHub(), Package(url: url)));
+        Assert.Equal(("repository-url-shorthand", PlanIssueSeverity.Warning), (issue.Code, issue.Severity));
+        Assert.Contains("npm expands it to git+https://github.com/Octo-Org/Widgets.git when it publishes", issue.Message);
+    }
+
+    [Fact]
+    public void ValidatePackage_AddedByName_UsesTheRepositoryTheRegistryReports()
+    {
+        var byName = new PlannedPackage("widget-b", Exists: true) { RegistryRepositoryUrl = "git+https://github.com/Octo-Org/Widgets.git" };
+        Assert.Empty(PlanValidator.ValidatePackage(GitHub(), byName));
+
+        var elsewhere = byName with { RegistryRepositoryUrl = "git+https://github.com/someone/else.git" };
+        var issue = Assert.Single(PlanValidator.ValidatePackage(GitHub(), elsewhere));
+        Assert.Equal("repository-url-mismatch", issue.Code);
+        Assert.StartsWith("The registry's latest version names github.com/someone/else", issue.Message);
+        Assert.DoesNotContain("package.json has no repository.url", issue.Message);
+    }
+
+    [Fact]
+    public void ValidatePackage_AddedByNameAndRegistryNamesNone_SaysNeitherNamesOne()
+    {
+        var issue = Assert.Single(PlanValidator.ValidatePackage(GitHub(), new PlannedPackage("widget-b", Exists: true)));
+        Assert.Equal("repository-url-missing", issue.Code);
+        Assert.StartsWith("Neither a package.json nor the registry names a repository for widget-b", issue.Message);
+    }
+
     [Fact]
     public void ValidatePackage_CaseMismatch_SaysNpmComparesCaseSensitively()
     {
@@ -233,7 +264,6 @@ public sealed class PlanValidatorTests
     [InlineData("git@gitlab.com:grp/sub/proj.git", null)]
     [InlineData("ssh://git@gitlab.com/grp/sub/proj.git", null)]
     [InlineData("https://gitlab.com/grp/sub/proj/-/tree/main/packages/widget-a", null)]
-    [InlineData("gitlab:grp/sub/proj", "repository-url-shorthand")]
     [InlineData("https://gitlab.com/grp/proj", "repository-url-mismatch")]
     [InlineData("https://github.com/grp/sub", "repository-url-mismatch")]
     [InlineData("https://gitlab.com/Grp/sub/proj", "repository-url-case")]

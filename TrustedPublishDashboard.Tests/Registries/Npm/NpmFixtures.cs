@@ -50,6 +50,15 @@ public sealed class PackumentBuilder(string name)
     }
 
     /// <summary>Adds a readme and manifest noise per version, the bulk of real packuments.</summary>
+    private object? _repository;
+
+    /// <summary>The top-level `repository` npm copies from the latest version: a URL string for the object form, or any JSON value.</summary>
+    public PackumentBuilder Repository(string url)
+    {
+        _repository = url;
+        return this;
+    }
+
     public PackumentBuilder Filler(int bytesPerVersion)
     {
         _fillerBytes = bytesPerVersion;
@@ -129,6 +138,7 @@ public sealed class PackumentBuilder(string name)
             ["maintainers"] = new JsonArray(new JsonObject { ["name"] = "alice", ["email"] = "alice@example.test" }),
             ["readme"] = "# " + name,
         };
+        if (_repository is string repository) doc["repository"] = new JsonObject { ["type"] = "git", ["url"] = repository };
         return doc.ToJsonString();
     }
 

@@ -7,4 +7,11 @@ namespace TrustedPublishDashboard.Onboarding.Generation;
 /// <param name="Title">A short heading for the page.</param>
 /// <param name="Description">What the file does and what to do with it, in a sentence or two.</param>
 /// <param name="Packages">The packages the file acts on.</param>
-public sealed record GeneratedArtifact(string FileName, string MediaType, string Content, string Title, string Description, IReadOnlyList<string> Packages);
+public sealed record GeneratedArtifact(string FileName, string MediaType, string Content, string Title, string Description, IReadOnlyList<string> Packages)
+{
+    /// <summary>The repository the file belongs in (`owner/repo`) when it is not the plan's own (a package override names another).</summary>
+    public string? Repository { get; init; }
+
+    /// <summary>What the file changes, one sentence per package, when that differs between packages (the trust script).</summary>
+    public IReadOnlyList<string> Changes { get; init; } = [];
+}

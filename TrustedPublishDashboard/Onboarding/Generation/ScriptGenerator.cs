@@ -134,34 +134,69 @@ public static class ScriptGenerator
         "npm can only configure a trusted publisher for a package that already exists.",
         "Real releases are published from CI without a token. Do not install this version.");
 
+    /// <summary>npm's `npm trust` commands need npm ≥ 11.15 (npm 11.19's `npm help trust` says so).</summary>
+    public const string MinimumTrustNpm = "11.15.0";
+
+    /// <summary>The old signature: every package is created (none replaced).</summary>
+    public static GeneratedArtifact? Trust(IReadOnlyList<(PlannedPackage Package, PublisherPlan Publisher)> packages) =>
+        Trust(packages.Select(p => new TrustChange(p.Package, p.Publisher)).ToList());
+
     /// <summary>
     /// Configures the trusted publisher of each package (one `npm trust …` call each), paced, resumable through a progress
-    /// file, skipping packages whose `npm trust list` already shows a configuration. Stops at the first failure.
+    /// file. A package whose last verification failed is replaced: its wrong configuration(s) are revoked
+    /// (`npm trust revoke --id`) and the plan's is created, after ONE confirmation for all of them (npm cannot edit a
+    /// connection). Other packages are created, skipped when `npm trust list` already shows a configuration. Stops at the
+    /// first failure.
     /// </summary>
-    public static GeneratedArtifact? Trust(IReadOnlyList<(PlannedPackage Package, PublisherPlan Publisher)> packages)
+    public static GeneratedArtifact? Trust(IReadOnlyList<TrustChange> packages)
     {
         if (packages.Count == 0) return null;
         var names = packages.Select(p => p.Package.Name).ToList();
+        var replaced = packages.Where(p => p.Replace).ToList();
         var s = new ScriptBuilder();
         s.Line("#!/usr/bin/env bash");
         s.Line($"# Configure npm trusted publishing (OIDC) for {Count(names.Count)}.");
         s.Line("#");
-        s.Line("# Needs npm >= 11.10 (the `npm trust` command): npm install -g npm@latest");
+        s.Line($"# Needs npm >= {MinimumTrustNpm} (the `npm trust` command): npm install -g npm@latest");
         s.Line("# Log in first (`npm login`) as a maintainer with write access; trust changes need your account's 2FA");
         s.Line("# (tokens that bypass 2FA are refused). At the first 2FA prompt choose \"skip 2FA for 5 minutes\": with the");
         s.Line($"# {PaceSeconds}-second pause between packages about 80 packages fit in one window; npm asks again after it.");
         s.Line("#");
-        s.Line("# Safe to re-run: configured packages are recorded in the progress file (TRUST_PROGRESS_FILE, default");
-        s.Line($"# {TrustProgressFile}) and skipped, and so is a package whose `npm trust list` already shows a configuration");
+        if (replaced.Count > 0)
+        {
+            s.Line($"# {Count(replaced.Count)} failed verification: the script REVOKES the configuration npm reported and creates the");
+            s.Line("# plan's (a connection cannot be edited). It asks once before changing any of them (TRUST_YES=1 answers yes):");
+            foreach (var change in replaced) s.Line($"#   {Comment(change.Describe())}");
+            s.Line("#");
+        }
+        s.Line("# Safe to re-run: changed packages are recorded in the progress file (TRUST_PROGRESS_FILE, default");
+        s.Line($"# {TrustProgressFile}) and skipped, and so is a new package whose `npm trust list` already shows a configuration");
         s.Line("# (check it against the plan in the dashboard). Stops at the first failure.");
         s.Line("# --allow-publish: without it npm creates a stage-only connection that cannot publish directly.");
         s.Line("set -euo pipefail");
         s.Line();
         s.Line($"PROGRESS_FILE=\"${{TRUST_PROGRESS_FILE:-{TrustProgressFile}}}\"");
         s.Line("touch \"$PROGRESS_FILE\"");
-        RequireNpm(s, "11.10.0", "npm trust");
+        RequireNpm(s, MinimumTrustNpm, "npm trust");
+        if (replaced.Count > 0)
+        {
+            s.Line();
+            s.Line("echo \"These packages failed verification; their trust configuration will be replaced:\"");
+            foreach (var change in replaced) s.Line($"echo {ShellQuote("  " + change.Describe())}");
+            s.Line("if [ \"${TRUST_YES:-}\" != 1 ]; then");
+            s.Line($"  read -r -p \"Revoke and re-create the trust configuration of {Count(replaced.Count)}? [y/N] \" answer || answer=");
+            s.Line("  case \"$answer\" in");
+            s.Line("    y|Y|yes|YES) ;;");
+            s.Line("    *) echo \"Nothing was changed.\" >&2; exit 1 ;;");
+            s.Line("  esac");
+            s.Line("fi");
+        }
         s.Line();
         s.Line("first=1");
+        s.Line("pace() {");
+        s.Line($"  if [ \"$first\" -eq 0 ]; then sleep {PaceSeconds}; fi");
+        s.Line("  first=0");
+        s.Line("}");
         s.Line("configure() {");
         s.Line("  local name=$1 existing");
         s.Line("  shift");
@@ -169,8 +204,7 @@ public static class ScriptGenerator
         s.Line("    echo \"Skipping $name: already configured (recorded in $PROGRESS_FILE)\"");
         s.Line("    return 0");
         s.Line("  fi");
-        s.Line($"  if [ \"$first\" -eq 0 ]; then sleep {PaceSeconds}; fi");
-        s.Line("  first=0");
+        s.Line("  pace");
         s.Line("  existing=$(npm trust list \"$name\" --json 2>/dev/null || true)");
         s.Line("  if grep -Eq '\"type\"[[:space:]]*:[[:space:]]*\"(github|gitlab|circleci)\"' <<<\"$existing\"; then");
         s.Line("    echo \"Skipping $name: npm trust list already shows a configuration (compare it with the plan in the dashboard)\"");
@@ -184,15 +218,54 @@ public static class ScriptGenerator
         s.Line("  printf '%s\\n' \"$name\" >> \"$PROGRESS_FILE\"");
         s.Line("  echo \"Configured trust for $name\"");
         s.Line("}");
-        s.Line();
-        foreach (var (package, publisher) in packages)
+        if (replaced.Count > 0)
         {
-            s.Line($"configure {ShellQuote(package.Name)} {NpmTrustCommands.Configure(package.Name, publisher)}");
+            s.Line("# replace <name> <id>... -- <npm trust command>: revokes each id, then creates. Recorded with the ids, so a package");
+            s.Line("# configured by an earlier run is still replaced.");
+            s.Line("replace() {");
+            s.Line("  local name=$1 key id");
+            s.Line("  shift");
+            s.Line("  key=\"replaced $name\"");
+            s.Line("  for id in \"$@\"; do [ \"$id\" = -- ] && break; key=\"$key $id\"; done");
+            s.Line("  if grep -Fxq -- \"$key\" \"$PROGRESS_FILE\"; then");
+            s.Line("    echo \"Skipping $name: already replaced (recorded in $PROGRESS_FILE)\"");
+            s.Line("    return 0");
+            s.Line("  fi");
+            s.Line("  while [ \"$1\" != -- ]; do");
+            s.Line("    pace");
+            s.Line("    if ! npm trust revoke \"$name\" --id \"$1\"; then");
+            s.Line("      echo \"Failed to revoke trust configuration $1 of $name\" >&2");
+            s.Line("      exit 1");
+            s.Line("    fi");
+            s.Line("    echo \"Revoked trust configuration $1 of $name\"");
+            s.Line("    shift");
+            s.Line("  done");
+            s.Line("  shift");
+            s.Line("  pace");
+            s.Line("  if ! \"$@\"; then");
+            s.Line("    echo \"Failed to configure trust for $name (its old configuration is already revoked: re-run to create it)\" >&2");
+            s.Line("    exit 1");
+            s.Line("  fi");
+            s.Line("  printf '%s\\n' \"$key\" \"$name\" >> \"$PROGRESS_FILE\"");
+            s.Line("  echo \"Replaced the trust configuration of $name\"");
+            s.Line("}");
         }
         s.Line();
-        s.Line("echo \"Done. Verify with the collect-trust-lists script and paste its output into the dashboard.\"");
+        foreach (var change in packages)
+        {
+            var command = NpmTrustCommands.Configure(change.Package.Name, change.Publisher);
+            s.Line(change.Replace
+                ? $"replace {ShellQuote(change.Package.Name)}{string.Concat(change.RevokeIds.Select(id => " " + NpmTrustCommands.Arg(id)))} -- {command}"
+                : $"configure {ShellQuote(change.Package.Name)} {command}");
+        }
+        s.Line();
+        s.Line("echo \"Done. Verify with the collect-trust-lists script (or the release workflow with probe=true) and paste the output into the dashboard.\"");
         return new GeneratedArtifact("configure-trust.sh", ShellMediaType, s.ToString(), "Configure trusted publishing",
-            $"Runs npm trust for {Count(names.Count)}, {PaceSeconds} s apart; re-run after an interruption and finished packages are skipped.", names);
+            $"Runs npm trust for {Count(names.Count)}, {PaceSeconds} s apart; re-run after an interruption and finished packages are skipped." +
+            (replaced.Count == 0 ? "" : $" {Count(replaced.Count)} failed verification and will be replaced (revoke, then create) after one confirmation."), names)
+        {
+            Changes = packages.Select(p => p.Describe()).ToList(),
+        };
     }
 
     /// <summary>
@@ -256,12 +329,12 @@ public static class ScriptGenerator
         s.Line("#!/usr/bin/env bash");
         s.Line($"# Collect the trusted-publisher configuration of {Count(packages.Count)} for the dashboard to compare with the plan.");
         s.Line("#");
-        s.Line("# Needs npm >= 11.10 and a login (`npm login`). Run:  bash collect-trust-lists.sh > trust-lists.jsonl");
+        s.Line($"# Needs npm >= {MinimumTrustNpm} and a login (`npm login`). Run:  bash collect-trust-lists.sh > trust-lists.jsonl");
         s.Line("# then paste the contents of trust-lists.jsonl into the dashboard. Each line is");
         s.Line("#   {\"package\":\"<name>\",\"trust\":[<the objects npm trust list --json printed>]}  (null when it printed nothing)");
         s.Line("# or, when npm fails for a package, {\"package\":\"<name>\",\"error\":\"…\"}. Progress goes to stderr.");
         s.Line("set -euo pipefail");
-        RequireNpm(s, "11.10.0", "npm trust list");
+        RequireNpm(s, MinimumTrustNpm, "npm trust list");
         s.Line();
         s.Line("first=1");
         s.Line("collect() {");
@@ -297,7 +370,7 @@ public static class ScriptGenerator
         s.Line();
         s.Line("npm_version=$(npm --version)");
         s.Line($"if ! printf '%s\\n%s\\n' {minimum} \"$npm_version\" | sort -V -C; then");
-        s.Line($"  echo \"{why} needs npm >= {minimum} (found $npm_version): npm install -g npm@latest\" >&2");
+        s.Line($"  echo \"{why} needs npm >= {minimum}, this machine has npm $npm_version. Nothing was changed. Upgrade with: npm install -g npm@latest\" >&2");
         s.Line("  exit 1");
         s.Line("fi");
     }
@@ -332,5 +405,30 @@ public static class ScriptGenerator
         public void Line(string line = "") => text.Append(line).Append('\n');
 
         public override string ToString() => text.ToString();
+    }
+}
+
+/// <summary>
+/// One package the trust script changes. <paramref name="Replace"/>: its last verification failed, so the configuration(s)
+/// <paramref name="RevokeIds"/> are revoked before the plan's is created (none known: it is created next to what exists).
+/// </summary>
+public sealed record TrustChange(PlannedPackage Package, PublisherPlan Publisher, IReadOnlyList<string> RevokeIds, bool Replace = false, string? Reason = null)
+{
+    public TrustChange(PlannedPackage package, PublisherPlan publisher) : this(package, publisher, [], false) { }
+
+    /// <summary>What the script does to the package, in a sentence (shown on the Scripts page and in the script).</summary>
+    public string Describe()
+    {
+        var target = Publisher.Provider switch
+        {
+            Provider.GitHub => $"{Publisher.Owner?.Trim()}/{Publisher.Repository?.Trim()}, {Publisher.WorkflowFile?.Trim()}",
+            Provider.GitLab => $"{Publisher.ProjectPath?.Trim()}, {Publisher.CiFile?.Trim()}",
+            _ => $"CircleCI project {Publisher.ProjectId?.Trim()}",
+        } + (string.IsNullOrEmpty(Publisher.Environment) || Publisher.Provider == Provider.CircleCI ? "" : $", environment {Publisher.Environment}");
+        var create = $"create {Publisher.Provider.DisplayName()} ({target})";
+        if (!Replace) return $"{Package.Name}: {create}";
+        return RevokeIds.Count == 0
+            ? $"{Package.Name}: verification failed{(Reason is null ? "" : $" ({Reason})")}; no configuration id is known, so nothing is revoked: {create}"
+            : $"{Package.Name}: verification failed{(Reason is null ? "" : $" ({Reason})")}; revoke {string.Join(", ", RevokeIds)}, then {create}";
     }
 }

@@ -18,6 +18,9 @@ public sealed record ArchiveSnapshot(
     /// <summary>Manifests that were in the archive but could not be kept (too large, unreadable), by path, with why.</summary>
     public IReadOnlyDictionary<string, string> Problems { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
+    /// <summary>Names of the regular files at the repository root (lock files, .yarnrc.yml): seen, not read.</summary>
+    public IReadOnlySet<string> RootFiles { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
     /// <summary>File names kept wherever they are (outside node_modules); all else is only counted.</summary>
     public static IReadOnlySet<string> KeptFileNames { get; } = new HashSet<string>(StringComparer.Ordinal)
     {

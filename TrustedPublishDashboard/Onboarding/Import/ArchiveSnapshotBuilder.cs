@@ -9,6 +9,7 @@ internal sealed class ArchiveSnapshotBuilder(ArchiveLimits limits)
     private readonly Dictionary<string, byte[]> _files = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _problems = new(StringComparer.Ordinal);
     private readonly HashSet<string> _directories = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _shallowFiles = new(StringComparer.Ordinal);
     private readonly List<(string Path, string Text)> _warnings = [];
     private int _entries;
     private long _uncompressed;
@@ -66,6 +67,15 @@ internal sealed class ArchiveSnapshotBuilder(ArchiveLimits limits)
         && ArchiveSnapshot.KeptFileNames.Contains(ArchivePath.FileName(path.Path))
         && !ArchivePath.IsUnderNodeModules(path.Path);
 
+    /// <summary>
+    /// Notes a regular file near the top (at most one folder deep before the common top folder is stripped): its name is
+    /// all the lock-file detection needs, so lock files are never read, however large.
+    /// </summary>
+    public void SeeFile(string path)
+    {
+        if (path.Count(c => c == '/') <= 1 && _shallowFiles.Count < 10_000) _shallowFiles.Add(path);
+    }
+
     /// <summary>Adds decompressed bytes read through; crossing the budget rejects the archive (gzip/zip bombs).</summary>
     public void CountUncompressed(long bytes)
     {
@@ -108,6 +118,7 @@ internal sealed class ArchiveSnapshotBuilder(ArchiveLimits limits)
             _entries)
         {
             Problems = _problems.ToDictionary(p => Strip(p.Key), p => $"{Strip(p.Key)} {p.Value}", StringComparer.Ordinal),
+            RootFiles = _shallowFiles.Select(Strip).Where(f => f.Length > 0 && !f.Contains('/')).ToHashSet(StringComparer.Ordinal),
         };
     }
 }

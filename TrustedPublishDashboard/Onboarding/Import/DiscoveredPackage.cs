@@ -5,6 +5,8 @@ namespace TrustedPublishDashboard.Onboarding.Import;
 /// <summary>A publishable package found in the repository, with its package.json values as written.</summary>
 /// <param name="Path">Folder of its package.json ("" = repository root).</param>
 /// <param name="PublishConfigProvenance">`publishConfig.provenance` as written ("true"/"false"), when present.</param>
+/// <param name="BuildScripts">Its build lifecycle scripts, comma-separated (`build,prepare`); null when it has none. A string so the record compares by value.</param>
+/// <param name="BuildOutput">The build output its `files`/`main`/`exports` point at (`dist/`), when they do.</param>
 public sealed record DiscoveredPackage(
     string Path,
     string Name,
@@ -14,7 +16,9 @@ public sealed record DiscoveredPackage(
     string? PublishConfigRegistry,
     string? PublishConfigAccess,
     string? PublishConfigTag,
-    string? PublishConfigProvenance = null)
+    string? PublishConfigProvenance = null,
+    string? BuildScripts = null,
+    string? BuildOutput = null)
 {
     public PlannedPackage ToPlanned() => new(Name, Version, RepositoryUrl, RepositoryDirectory, WorkspacePath: Path);
 }

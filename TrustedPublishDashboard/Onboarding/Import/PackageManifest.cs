@@ -24,6 +24,15 @@ public sealed record PackageManifest
     /// <summary>`workspaces` globs (npm/yarn array, or yarn's `{ "packages": [...] }`); null when the field is absent.</summary>
     public IReadOnlyList<string>? Workspaces { get; init; }
     public string? WorkspacesError { get; init; }
+    /// <summary>`packageManager` (corepack's `name@version`), as written.</summary>
+    public string? PackageManager { get; init; }
+    /// <summary>The names of the lifecycle scripts that build before a publish that this manifest defines (see <see cref="BuildScriptNames"/>).</summary>
+    public IReadOnlyList<string> BuildScripts { get; init; } = [];
+    /// <summary>`files`, `main`, `module`, `types` and string `exports` entries: where the published code is said to live.</summary>
+    public IReadOnlyList<string> PublishedPaths { get; init; } = [];
+
+    /// <summary>Scripts that produce what is published: `build` by convention, `prepare`/`prepublishOnly`/`prepack` because npm runs them before packing.</summary>
+    public static IReadOnlyList<string> BuildScriptNames { get; } = ["build", "prepare", "prepublishOnly", "prepack"];
 
     /// <returns>The manifest, or why the file cannot be used.</returns>
     public static (PackageManifest? Manifest, string? Error) Parse(byte[] utf8)
@@ -65,7 +74,36 @@ public sealed record PackageManifest
             PublishConfigTag = StrictJson.Text(publishConfig, "tag"),
             Workspaces = workspaces,
             WorkspacesError = workspacesError,
+            PackageManager = StrictJson.Text(root, "packageManager"),
+            BuildScripts = root.TryGetProperty("scripts", out var scripts) && scripts.ValueKind == JsonValueKind.Object
+                ? BuildScriptNames.Where(n => scripts.TryGetProperty(n, out var s) && s.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(s.GetString())).ToList()
+                : [],
+            PublishedPaths = PublishedPathsOf(root),
         };
+    }
+
+    private static List<string> PublishedPathsOf(JsonElement root)
+    {
+        var paths = new List<string>();
+        if (root.TryGetProperty("files", out var files) && files.ValueKind == JsonValueKind.Array)
+        {
+            paths.AddRange(files.EnumerateArray().Where(f => f.ValueKind == JsonValueKind.String).Select(f => f.GetString()!).Take(200));
+        }
+        foreach (var key in new[] { "main", "module", "types", "typings", "exports" })
+        {
+            if (StrictJson.Text(root, key) is { } path) paths.Add(path);
+        }
+        if (root.TryGetProperty("exports", out var exports) && exports.ValueKind == JsonValueKind.Object)
+        {
+            // One level of conditions/subpaths is enough to see where the files are ("./dist/index.js").
+            foreach (var entry in exports.EnumerateObject().Take(200))
+            {
+                if (entry.Value.ValueKind == JsonValueKind.String) paths.Add(entry.Value.GetString()!);
+                else if (entry.Value.ValueKind == JsonValueKind.Object)
+                    paths.AddRange(entry.Value.EnumerateObject().Take(50).Where(c => c.Value.ValueKind == JsonValueKind.String).Select(c => c.Value.GetString()!));
+            }
+        }
+        return paths;
     }
 
     private static (IReadOnlyList<string>? Globs, string? Error) ReadWorkspaces(JsonElement root)

@@ -95,6 +95,7 @@ public static class RepositoryArchive
                 builder.Warn(path.Path, "is not a regular file or folder; skipped");
                 continue;
             }
+            if (!path.IsDirectory) builder.SeeFile(path.Path);
             if (!ArchiveSnapshotBuilder.IsKept(path)) continue;
             if (entry.Length > builder.Limits.MaxManifestBytes)
             {
@@ -140,6 +141,7 @@ public static class RepositoryArchive
                     builder.Warn(path.Path, "is a hard link; skipped (links are never followed)");
                     continue;
                 case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
+                    builder.SeeFile(path.Path);
                     break;
                 default:
                     builder.Warn(path.Path, $"is a tar {entry.EntryType} entry, not a regular file or folder; skipped");

@@ -210,7 +210,9 @@ public static class WorkspaceDiscovery
             }
             seen[manifest.Name!] = path;
             packages.Add(new DiscoveredPackage(path, manifest.Name!, manifest.Version, manifest.RepositoryUrl, manifest.RepositoryDirectory,
-                manifest.PublishConfigRegistry, manifest.PublishConfigAccess, manifest.PublishConfigTag, manifest.PublishConfigProvenance));
+                manifest.PublishConfigRegistry, manifest.PublishConfigAccess, manifest.PublishConfigTag, manifest.PublishConfigProvenance,
+                manifest.BuildScripts.Count == 0 ? null : string.Join(',', manifest.BuildScripts),
+                manifest.PublishedPaths.Select(PublishSetupDetection.BuildOutputOf).FirstOrDefault(o => o is not null)));
         }
         packages.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
         return (packages, skipped);

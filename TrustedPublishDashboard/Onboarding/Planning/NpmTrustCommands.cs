@@ -3,7 +3,7 @@ using TrustedPublishDashboard.Domain;
 namespace TrustedPublishDashboard.Onboarding.Planning;
 
 /// <summary>
-/// The exact npm commands for trust and publishing access (npm ≥ 11.10; see REGISTRY-FACTS "Trusted-publisher configuration").
+/// The exact npm commands for trust and publishing access (npm ≥ 11.15; see REGISTRY-FACTS "Trusted-publisher configuration").
 /// Package names are always single-quoted; other values are quoted when they contain anything but safe characters.
 /// </summary>
 public static class NpmTrustCommands

@@ -356,45 +356,66 @@ public static partial class PlanValidator
 
     private static string RepositoryFix(RepositoryRef expected, PlannedPackage package) => $"set in package.json: {RepositorySnippet(expected, package)}";
 
+    /// <summary>
+    /// The repository URL checked for a package: package.json's, or for a package added by name (no package.json in the plan)
+    /// the one the registry reports for its latest version; with where it came from, for the messages.
+    /// </summary>
+    public static (string? Url, string Where) RepositoryOf(PlannedPackage package) =>
+        !string.IsNullOrWhiteSpace(package.RepositoryUrl) ? (package.RepositoryUrl, "package.json")
+        : !string.IsNullOrWhiteSpace(package.RegistryRepositoryUrl) ? (package.RegistryRepositoryUrl, "The registry's latest version")
+        : (null, "package.json");
+
     public static PlanIssue? RepositoryUrlPresent(PublisherPlan effective, PlannedPackage package)
     {
-        if (!string.IsNullOrWhiteSpace(package.RepositoryUrl) || ExpectedRepository(effective) is not { } expected) return null;
+        if (RepositoryOf(package).Url is not null || ExpectedRepository(effective) is not { } expected) return null;
         return new PlanIssue(PlanIssueCodes.RepositoryUrlMissing, "repository.url",
-            $"package.json has no repository.url: npm checks that it names {expected.Host}/{expected.Path} before accepting a trusted publish.",
+            package.WorkspacePath is null && package.RepositoryUrl is null
+                ? $"Neither a package.json nor the registry names a repository for {package.Name}: npm checks that the published package.json names {expected.Host}/{expected.Path} before accepting a trusted publish."
+                : $"package.json has no repository.url: npm checks that it names {expected.Host}/{expected.Path} before accepting a trusted publish.",
             RepositoryFix(expected, package), PlanIssueSeverity.Error, package.Name);
     }
 
+    /// <summary>
+    /// A shorthand (`github:o/r`, `o/r`) naming the right repository is only a warning: npm normalises it to the full URL when
+    /// it publishes, and the trusted-publisher check reads the normalised form. A shorthand naming another repository is a
+    /// mismatch (<see cref="RepositoryUrlSameRepository"/>).
+    /// </summary>
     public static PlanIssue? RepositoryUrlNotShorthand(PublisherPlan effective, PlannedPackage package)
     {
-        if (RepositoryUrl.Parse(package.RepositoryUrl) is not { Form: RepositoryUrlForm.Shorthand } || ExpectedRepository(effective) is not { } expected) return null;
+        var (url, where) = RepositoryOf(package);
+        if (RepositoryUrl.Parse(url) is not { Form: RepositoryUrlForm.Shorthand } actual || ExpectedRepository(effective) is not { } expected) return null;
+        if (!actual.SameAs(expected)) return null;
         return new PlanIssue(PlanIssueCodes.RepositoryUrlShorthand, "repository.url",
-            $"package.json names the repository as the shorthand \"{package.RepositoryUrl!.Trim()}\"; trusted publishing needs the full URL.",
-            RepositoryFix(expected, package), PlanIssueSeverity.Error, package.Name);
+            $"{where} names the repository as the shorthand \"{url!.Trim()}\". npm expands it to {expected.CanonicalUrl} when it publishes, so the trusted publish is accepted; the full URL is clearer.",
+            RepositoryFix(expected, package), PlanIssueSeverity.Warning, package.Name);
     }
 
     public static PlanIssue? RepositoryUrlReadable(PublisherPlan effective, PlannedPackage package)
     {
-        if (string.IsNullOrWhiteSpace(package.RepositoryUrl) || RepositoryUrl.Parse(package.RepositoryUrl) is not null || ExpectedRepository(effective) is not { } expected) return null;
+        var (url, where) = RepositoryOf(package);
+        if (url is null || RepositoryUrl.Parse(url) is not null || ExpectedRepository(effective) is not { } expected) return null;
         return new PlanIssue(PlanIssueCodes.RepositoryUrlInvalid, "repository.url",
-            $"package.json repository.url \"{package.RepositoryUrl.Trim()}\" is not a repository URL.",
+            $"{where} repository.url \"{url.Trim()}\" is not a repository URL.",
             RepositoryFix(expected, package), PlanIssueSeverity.Error, package.Name);
     }
 
     public static PlanIssue? RepositoryUrlSameRepository(PublisherPlan effective, PlannedPackage package)
     {
-        if (RepositoryUrl.Parse(package.RepositoryUrl) is not { Form: RepositoryUrlForm.Url } actual || ExpectedRepository(effective) is not { } expected) return null;
+        var (url, where) = RepositoryOf(package);
+        if (RepositoryUrl.Parse(url) is not { } actual || ExpectedRepository(effective) is not { } expected) return null;
         if (actual.SameIgnoringCase(expected)) return null;
         return new PlanIssue(PlanIssueCodes.RepositoryUrlMismatch, "repository.url",
-            $"package.json names {actual.Host}/{actual.Path}, but the trusted publisher is {expected.Host}/{expected.Path}; npm refuses a publish whose repository differs.",
+            $"{where} names {actual.Host}/{actual.Path}, but the trusted publisher is {expected.Host}/{expected.Path}; npm refuses a publish whose repository differs.",
             RepositoryFix(expected, package), PlanIssueSeverity.Error, package.Name);
     }
 
     public static PlanIssue? RepositoryUrlSameCase(PublisherPlan effective, PlannedPackage package)
     {
-        if (RepositoryUrl.Parse(package.RepositoryUrl) is not { Form: RepositoryUrlForm.Url } actual || ExpectedRepository(effective) is not { } expected) return null;
+        var (url, where) = RepositoryOf(package);
+        if (RepositoryUrl.Parse(url) is not { } actual || ExpectedRepository(effective) is not { } expected) return null;
         if (!actual.SameIgnoringCase(expected) || actual.SameAs(expected)) return null;
         return new PlanIssue(PlanIssueCodes.RepositoryUrlCase, "repository.url",
-            $"package.json names {actual.Path} but the repository is {expected.Path}: npm compares the repository case-sensitively, so the publish would be refused.",
+            $"{where} names {actual.Path} but the repository is {expected.Path}: npm compares the repository case-sensitively, so the publish would be refused.",
             RepositoryFix(expected, package), PlanIssueSeverity.Error, package.Name);
     }
 

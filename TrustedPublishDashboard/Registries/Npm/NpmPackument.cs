@@ -16,4 +16,8 @@ public sealed record NpmPackument(
     IReadOnlyDictionary<string, string> DistTags,
     IReadOnlyDictionary<string, string> Time,
     IReadOnlyDictionary<string, NpmVersionMeta> Versions,
-    IReadOnlyList<Maintainer> Maintainers);
+    IReadOnlyList<Maintainer> Maintainers)
+{
+    /// <summary>The top-level `repository` URL (npm copies the latest version's there, normalised), when present.</summary>
+    public string? Repository { get; init; }
+}

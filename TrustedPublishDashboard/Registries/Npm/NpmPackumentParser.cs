@@ -22,6 +22,7 @@ public static class NpmPackumentParser
         var time = new Dictionary<string, string>(StringComparer.Ordinal);
         var versions = new Dictionary<string, NpmVersionMeta>(StringComparer.Ordinal);
         var maintainers = new List<Maintainer>();
+        string? repository = null;
 
         while (true)
         {
@@ -32,10 +33,11 @@ public static class NpmPackumentParser
             else if (json.NameIs("time"u8)) await ReadStringMapAsync(json, time, ct);
             else if (json.NameIs("versions"u8)) await ReadVersionsAsync(json, versions, ct);
             else if (json.NameIs("maintainers"u8)) await ReadMaintainersAsync(json, maintainers, ct);
+            else if (json.NameIs("repository"u8)) repository = await ReadRepositoryAsync(json, ct);
             else await json.SkipValueAsync(ct);
         }
         if (await json.ReadAsync(ct)) throw new JsonException("unexpected data after the packument");
-        return new NpmPackument(name, distTags, time, versions, maintainers);
+        return new NpmPackument(name, distTags, time, versions, maintainers) { Repository = repository };
     }
 
     /// <summary>An object of string values; non-string values (e.g. time.unpublished) are skipped.</summary>
@@ -209,6 +211,26 @@ public static class NpmPackumentParser
             else SkipValue(ref reader);
         }
         return new NpmUser(name, email, hasTrustedPublisher, tpId, configId, approver);
+    }
+
+    /// <summary>The packument's `repository` (the latest version's, as npm normalised it): the string form or the object's `url`.</summary>
+    private static async ValueTask<string?> ReadRepositoryAsync(JsonStreamTokenizer json, CancellationToken ct)
+    {
+        await json.ExpectReadAsync(ct);
+        if (json.TokenType == JsonTokenType.String) return json.GetString();
+        if (json.TokenType != JsonTokenType.StartObject)
+        {
+            await json.SkipCurrentAsync(ct);
+            return null;
+        }
+        string? url = null;
+        while (true)
+        {
+            await json.ExpectReadAsync(ct);
+            if (json.TokenType == JsonTokenType.EndObject) return url;
+            if (json.NameIs("url"u8)) url = await json.ReadStringOrNullAsync(ct);
+            else await json.SkipValueAsync(ct);
+        }
     }
 
     private static async ValueTask ReadMaintainersAsync(JsonStreamTokenizer json, List<Maintainer> into, CancellationToken ct)

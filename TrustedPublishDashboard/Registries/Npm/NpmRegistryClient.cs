@@ -125,6 +125,7 @@ public sealed class NpmRegistryClient(RegistryHttp http, NpmRegistryLocator loca
                 response.Headers.ETag?.ToString(), response.Content.Headers.LastModified?.ToString("R"), fetched, pending)
             {
                 AttestationProblems = problems,
+                Repository = packument.Repository,
             };
         }
     }
