@@ -106,6 +106,18 @@ public sealed class MigrationRunnerTests
         Assert.Contains("b", await TablesAsync(db));
     }
 
+    /// <summary>
+    /// Gaps are tolerated while branches with pre-assigned numbers are in flight, but what is merged and shipped is
+    /// contiguous: otherwise a database that applied a later number first could get an earlier one out of order
+    /// (e.g. 0010's new column dropped by 0009's table rebuild).
+    /// </summary>
+    [Fact]
+    public void LoadEmbedded_ShippedMigrations_AreNumberedOneToNWithoutGaps()
+    {
+        var versions = MigrationRunner.LoadEmbedded().Select(m => m.Version).ToList();
+        Assert.Equal(Enumerable.Range(1, versions.Count), versions);
+    }
+
     [Fact]
     public void Validate_GapInNumbering_IsAllowedForParallelBranches() =>
         Assert.Equal([1, 3], MigrationRunner.Validate([new Migration(3, "c", ""), new Migration(1, "a", "")]).Select(m => m.Version));
