@@ -9,32 +9,17 @@ using TrustedPublishDashboard.Tests.Registries.Npm;
 namespace TrustedPublishDashboard.Tests.Cli;
 
 /// <summary>`audit` and accepted findings: the state comes from the dashboard's database only with --use-database.</summary>
-public sealed class AuditTriageTests(NpmScenarioFixture fixture) : IClassFixture<NpmScenarioFixture>, IAsyncLifetime
+public sealed class AuditTriageTests(NpmScenarioFixture fixture) : PackagesServicesTest, IClassFixture<NpmScenarioFixture>
 {
-    private readonly TempDatabase _db = new();
-    private ServiceProvider _services = default!;
-
-    public async Task InitializeAsync()
-    {
-        await _db.Runner().ApplyAsync(CancellationToken.None);
-        _services = new ServiceCollection().AddPackagesOver(_db).BuildServiceProvider();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _services.DisposeAsync();
-        await _db.DisposeAsync();
-    }
-
-    private KeyValuePair<string, string?>[] Database => [new("ConnectionStrings:Dashboard", _db.ConnectionString)];
+    private KeyValuePair<string, string?>[] Database => [new("ConnectionStrings:Dashboard", Db.ConnectionString)];
 
     /// <summary>The registry serves a trusted 1.0.0 and a token 2.0.0; the dashboard tracks the same history and accepted the downgrade.</summary>
     private async Task ServeAndAcceptAsync(string name)
     {
         new PackumentBuilder(name).Add("1.0.0", 1, new Publish.Trusted("oidc:t"), new Provenance("o/r", ".github/workflows/release.yml", "refs/tags/v1", "push"))
             .Add("2.0.0", 2, new Publish.Token("someone")).Latest("2.0.0").ServeOn(fixture.Registry);
-        var id = await _services.TrackWithHistoryAsync(PackagesTestServices.Downgraded(name));
-        var outcome = await _services.GetRequiredService<FindingTriageService>().AcceptAsync(TestActors.Maintainer("alice"), id, FindingKinds.TrustDowngrade, "2.0.0",
+        var id = await Services.TrackWithHistoryAsync(PackagesTestServices.Downgraded(name));
+        var outcome = await Services.GetRequiredService<FindingTriageService>().AcceptAsync(TestActors.Maintainer("alice"), id, FindingKinds.TrustDowngrade, "2.0.0",
             new AcceptRequest(AcceptanceReason.IntendedChange, "release box token, revoked"), default);
         Assert.Null(outcome.Error);
     }

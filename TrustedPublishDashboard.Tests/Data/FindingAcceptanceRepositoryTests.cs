@@ -8,25 +8,11 @@ using TrustedPublishDashboard.Tests.Packages;
 namespace TrustedPublishDashboard.Tests.Data;
 
 /// <summary>Finding acceptances on a real SQLite file: one active per finding, history kept, expiry recorded at its own time.</summary>
-public sealed class FindingAcceptanceRepositoryTests : IAsyncLifetime
+public sealed class FindingAcceptanceRepositoryTests : PackagesServicesTest
 {
     private static readonly DateTimeOffset Now = new(2026, 6, 1, 12, 0, 0, TimeSpan.Zero);
-    private readonly TempDatabase _db = new();
-    private ServiceProvider _services = default!;
 
-    private FindingAcceptanceRepository Repository => _services.GetRequiredService<FindingAcceptanceRepository>();
-
-    public async Task InitializeAsync()
-    {
-        await _db.Runner().ApplyAsync(CancellationToken.None);
-        _services = new ServiceCollection().AddPackagesOver(_db).BuildServiceProvider();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _services.DisposeAsync();
-        await _db.DisposeAsync();
-    }
+    private FindingAcceptanceRepository Repository => Services.GetRequiredService<FindingAcceptanceRepository>();
 
     private static readonly PackageSummary Accepted = new(null, null, null, null, null, null, null, 0, false, false, 1);
 
@@ -37,7 +23,7 @@ public sealed class FindingAcceptanceRepositoryTests : IAsyncLifetime
     [Fact]
     public async Task SaveAsync_Accept_StoresItAndTheStatusInOneGo_AndASecondActiveAcceptanceIsRefused()
     {
-        var id = await _services.TrackWithHistoryAsync(PackagesTestServices.Downgraded("repo-accept"));
+        var id = await Services.TrackWithHistoryAsync(PackagesTestServices.Downgraded("repo-accept"));
 
         Assert.Equal((1, 0), await AcceptAsync(id));
         Assert.Equal((0, 0), await AcceptAsync(id, by: "bob"));
@@ -46,7 +32,7 @@ public sealed class FindingAcceptanceRepositoryTests : IAsyncLifetime
         Assert.Equal((FindingKinds.TrustDowngrade, "2.0.0", AcceptanceReason.AcceptedRisk, "legacy token, revoked", "alice", Now),
             (active.Kind, active.Version, active.Reason, active.Note, active.AcceptedBy, active.AcceptedAt));
         Assert.Equal(active, Assert.Single(await Repository.ActiveAsync(new PackageId(Registry.Npm, "repo-accept"), default)));
-        await using var c = await _db.Connections.OpenAsync(default);
+        await using var c = await Db.Connections.OpenAsync(default);
         var stored = await c.QuerySingleAsync<(string Status, long Findings, long Accepted)>(
             "SELECT status, finding_count, accepted_count FROM package_evidence WHERE package_id = @id", new { id });
         Assert.Equal(("compliant", 0L, 1L), stored);
@@ -55,7 +41,7 @@ public sealed class FindingAcceptanceRepositoryTests : IAsyncLifetime
     [Fact]
     public async Task SaveAsync_Reopen_EndsTheAcceptance_KeepsItAsHistory_AndAllowsANewOne()
     {
-        var id = await _services.TrackWithHistoryAsync(PackagesTestServices.Downgraded("repo-reopen"));
+        var id = await Services.TrackWithHistoryAsync(PackagesTestServices.Downgraded("repo-reopen"));
         await AcceptAsync(id);
 
         var reopened = await Repository.SaveAsync(id, [], [(FindingKinds.TrustDowngrade, "2.0.0")], "bob",
@@ -71,8 +57,8 @@ public sealed class FindingAcceptanceRepositoryTests : IAsyncLifetime
     [Fact]
     public async Task DuePackageIdsAsync_AndEndExpired_RecordTheExpiryAtItsOwnTime()
     {
-        var due = await _services.TrackWithHistoryAsync(PackagesTestServices.Downgraded("repo-due"));
-        var later = await _services.TrackWithHistoryAsync(PackagesTestServices.Downgraded("repo-later"));
+        var due = await Services.TrackWithHistoryAsync(PackagesTestServices.Downgraded("repo-due"));
+        var later = await Services.TrackWithHistoryAsync(PackagesTestServices.Downgraded("repo-later"));
         await AcceptAsync(due, expires: Now.AddDays(1));
         await AcceptAsync(later, expires: Now.AddDays(30));
 
@@ -92,10 +78,10 @@ public sealed class FindingAcceptanceRepositoryTests : IAsyncLifetime
     [Fact]
     public async Task RemovingThePackage_RemovesItsAcceptances()
     {
-        var id = await _services.TrackWithHistoryAsync(PackagesTestServices.Downgraded("repo-removed"));
+        var id = await Services.TrackWithHistoryAsync(PackagesTestServices.Downgraded("repo-removed"));
         await AcceptAsync(id);
 
-        await _services.GetRequiredService<PackageRepository>().RemoveAsync(id, default);
+        await Services.GetRequiredService<PackageRepository>().RemoveAsync(id, default);
 
         Assert.Empty(await Repository.HistoryAsync(id, default));
     }

@@ -15,27 +15,11 @@ namespace TrustedPublishDashboard.Tests.Monitoring;
 /// once, legacy npm names are tracked only when they exist. The real app's services, a real SQLite file and a strict
 /// local registry that fails on any request it was not told about.
 /// </summary>
-public sealed class DashboardTruthTests : IAsyncLifetime
+public sealed class DashboardTruthTests : RegistryAppTest
 {
     private static readonly Provenance Release = new("acme/widgets", ".github/workflows/release.yml", "refs/tags/v1", "push");
 
-    private ReplayRegistry _registry = default!;
-    private LiveApp _app = default!;
-
-    public async Task InitializeAsync()
-    {
-        _registry = await ReplayRegistry.StartAsync();
-        _app = await LiveApp.StartAsync($"--Registries:Npm:BaseUrl={_registry.BaseUrl}", "--Registries:Http:BaseDelay=00:00:00.010",
-            "--Registries:Http:MaxRetries=0", "--Jobs:npm-poll:Interval=01:00:00");
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        await _registry.DisposeAsync();
-    }
-
-    private T Get<T>() where T : notnull => _app.Services.GetRequiredService<T>();
+    protected override IEnumerable<string> Settings => ["--Registries:Http:MaxRetries=0", "--Jobs:npm-poll:Interval=01:00:00"];
 
     private async Task<long> TrackAsync(string name)
     {
@@ -47,7 +31,7 @@ public sealed class DashboardTruthTests : IAsyncLifetime
 
     private async Task<Dictionary<string, long>> TodayAsync()
     {
-        await using var c = await _app.Database.Connections.OpenAsync(default);
+        await using var c = await App.Database.Connections.OpenAsync(default);
         var day = DateTimeOffset.UtcNow.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         return (await c.QueryAsync<(string Status, long Count)>("SELECT status, count FROM compliance_snapshots WHERE day = @day", new { day }))
             .ToDictionary(r => r.Status, r => r.Count);
@@ -60,14 +44,14 @@ public sealed class DashboardTruthTests : IAsyncLifetime
     {
         await Get<DashboardService>().LoadSampleAsync(TestActors.Maintainer(), default);
         var before = await Get<ComplianceRepository>().CountsAsync(default);
-        Trusted("real-one").ServeOn(_registry);
+        Trusted("real-one").ServeOn(Replay);
         await TrackAsync("real-one");
 
         var summary = await Get<PollService>().PollAsync(Registry.Npm, "test", null, default);
 
         Assert.Equal((1, 1, 0), (summary.Total, summary.Ok, summary.Failed));
-        Assert.DoesNotContain(_registry.Requests, r => r.Target.Contains("sample", StringComparison.Ordinal));
-        Assert.Empty(_registry.Unexpected);
+        Assert.DoesNotContain(Replay.Requests, r => r.Target.Contains("sample", StringComparison.Ordinal));
+        Assert.Empty(Replay.Unexpected);
         var after = await Get<ComplianceRepository>().CountsAsync(default);
         Assert.Equal(0, after.Error);
         Assert.Equal(before.Compliant + 1, after.Compliant);
@@ -85,15 +69,15 @@ public sealed class DashboardTruthTests : IAsyncLifetime
         Assert.Empty(result.Polls);
         Assert.Equal(1, result.Sample);
         Assert.Contains("sample", result.ToString(), StringComparison.Ordinal);
-        Assert.Empty(_registry.Requests);
+        Assert.Empty(Replay.Requests);
         Assert.Equal(sample.Status, (await Get<ComplianceRepository>().FindAsync(sample.PackageId, default))!.Status);
     }
 
     [Fact]
     public async Task Poll_SomePackagesFail_IsCompletedWithFailures_WithTheCountAndALinkToThem()
     {
-        Trusted("ok-one").ServeOn(_registry);
-        _registry.Serve("/broken-one", ReplayResponse.WithStatus(500));
+        Trusted("ok-one").ServeOn(Replay);
+        Replay.Serve("/broken-one", ReplayResponse.WithStatus(500));
         await TrackAsync("ok-one");
         await TrackAsync("broken-one");
 
@@ -109,8 +93,8 @@ public sealed class DashboardTruthTests : IAsyncLifetime
     [Fact]
     public async Task Poll_EveryPackageFails_IsFailedWithTheReason()
     {
-        _registry.Serve("/broken-a", ReplayResponse.WithStatus(500));
-        _registry.Serve("/broken-b", ReplayResponse.WithStatus(500));
+        Replay.Serve("/broken-a", ReplayResponse.WithStatus(500));
+        Replay.Serve("/broken-b", ReplayResponse.WithStatus(500));
         await TrackAsync("broken-a");
         await TrackAsync("broken-b");
 
@@ -123,8 +107,8 @@ public sealed class DashboardTruthTests : IAsyncLifetime
     [Fact]
     public async Task RunNow_PollWithFailures_IsRecordedAsCompletedWithFailures_NotSucceeded()
     {
-        Trusted("ok-two").ServeOn(_registry);
-        _registry.Serve("/broken-two", ReplayResponse.WithStatus(500));
+        Trusted("ok-two").ServeOn(Replay);
+        Replay.Serve("/broken-two", ReplayResponse.WithStatus(500));
         await TrackAsync("ok-two");
         await TrackAsync("broken-two");
         var jobs = Get<JobsService>();
@@ -141,7 +125,7 @@ public sealed class DashboardTruthTests : IAsyncLifetime
     [Fact]
     public async Task Poll_NeverFoundPackage_IsNotPublished_NotAnError_AndHasItsOwnFilter()
     {
-        _registry.Serve("/waiting-bootstrap", ReplayResponse.WithStatus(404));
+        Replay.Serve("/waiting-bootstrap", ReplayResponse.WithStatus(404));
         await TrackAsync("waiting-bootstrap");
 
         var summary = await Get<PollService>().PollAsync(Registry.Npm, "test", null, default);
@@ -161,10 +145,10 @@ public sealed class DashboardTruthTests : IAsyncLifetime
     [Fact]
     public async Task Poll_PackageFoundBefore_Now404_IsAnError()
     {
-        Trusted("went-away").ServeOn(_registry);
+        Trusted("went-away").ServeOn(Replay);
         await TrackAsync("went-away");
         await Get<PollService>().PollAsync(Registry.Npm, "test", null, default);
-        _registry.Serve("/went-away", ReplayResponse.WithStatus(404));
+        Replay.Serve("/went-away", ReplayResponse.WithStatus(404));
 
         var summary = await Get<PollService>().PollAsync(Registry.Npm, "test", null, default);
 
@@ -176,7 +160,7 @@ public sealed class DashboardTruthTests : IAsyncLifetime
     public async Task Snapshot_EveryStatusRecorded_AStatusThatDisappearsIsZero_SamplesAreTheirOwnSeries()
     {
         await Get<DashboardService>().LoadSampleAsync(TestActors.Maintainer(), default);
-        Trusted("real-two").ServeOn(_registry);
+        Trusted("real-two").ServeOn(Replay);
         await TrackAsync("real-two");
         await Get<PollService>().PollAsync(Registry.Npm, "test", null, default);
 
@@ -204,8 +188,8 @@ public sealed class DashboardTruthTests : IAsyncLifetime
     [Fact]
     public async Task Import_AddedPackages_AreCheckedAtOnce_WithProgress()
     {
-        Trusted("checked-now").ServeOn(_registry);
-        _registry.Serve("/not-yet", ReplayResponse.WithStatus(404));
+        Trusted("checked-now").ServeOn(Replay);
+        Replay.Serve("/not-yet", ReplayResponse.WithStatus(404));
         var reported = new System.Collections.Concurrent.ConcurrentBag<PollProgress>();
 
         var report = await Get<PackagesService>().ImportAsync(TestActors.Maintainer(), "checked-now\nnot-yet", null, default,
@@ -223,8 +207,8 @@ public sealed class DashboardTruthTests : IAsyncLifetime
     [Fact]
     public async Task Import_LegacyNpmName_IsTrackedWhenItExists_RefusedWhenItDoesNot_WithoutADidYouMean()
     {
-        new PackumentBuilder("JSONStream").Add("1.3.5", 1, new Publish.Token("dominictarr")).Latest("1.3.5").ServeOn(_registry);
-        _registry.Serve("/NoSuchThing", ReplayResponse.WithStatus(404));
+        new PackumentBuilder("JSONStream").Add("1.3.5", 1, new Publish.Token("dominictarr")).Latest("1.3.5").ServeOn(Replay);
+        Replay.Serve("/NoSuchThing", ReplayResponse.WithStatus(404));
 
         var report = await Get<PackagesService>().ImportAsync(TestActors.Maintainer(), "JSONStream\nNoSuchThing", null, default);
 
@@ -237,7 +221,7 @@ public sealed class DashboardTruthTests : IAsyncLifetime
         Assert.DoesNotContain("did you mean", string.Join(" ", report.Lines.Select(l => l.Message)), StringComparison.OrdinalIgnoreCase);
         Assert.Null(await RowAsync("NoSuchThing"));
         Assert.Equal(ComplianceStatus.NonCompliant, (await RowAsync("JSONStream"))!.StatusValue);
-        Assert.Empty(_registry.Unexpected);
+        Assert.Empty(Replay.Unexpected);
     }
 
     [Fact]
@@ -245,7 +229,7 @@ public sealed class DashboardTruthTests : IAsyncLifetime
     {
         await Get<DashboardService>().LoadSampleAsync(TestActors.Maintainer(), default);
         var sampleIds = (await Get<ComplianceRepository>().QueryAsync(new ComplianceQuery(Sample: true, Take: 3), default)).Items.Select(r => r.Id).ToList();
-        _registry.Serve("/real-three", ReplayResponse.WithStatus(404));
+        Replay.Serve("/real-three", ReplayResponse.WithStatus(404));
         var realId = await TrackAsync("real-three");
         var service = Get<PackagesService>();
 
@@ -256,7 +240,7 @@ public sealed class DashboardTruthTests : IAsyncLifetime
         Assert.Equal((1, 3), (mixed.Added, mixed.SkippedSample));
         Assert.Contains("3 sample package(s) left out", mixed.Summary);
         // A plan made before this rule may still hold samples: the confirmation names it.
-        await using (var c = await _app.Database.Connections.OpenAsync(default))
+        await using (var c = await App.Database.Connections.OpenAsync(default))
             await c.ExecuteAsync("INSERT INTO onboarding_plan_packages (plan_id, package_id, added_at, source) VALUES (@PlanId, @Id, '2026-01-01T00:00:00.000Z', 'grid')",
                 new { mixed.PlanId, Id = sampleIds[0] });
         var impact = await service.SampleImpactAsync(default);

@@ -9,26 +9,11 @@ using TrustedPublishDashboard.Tests.Registries.Npm;
 namespace TrustedPublishDashboard.Tests.Monitoring;
 
 /// <summary>Polling through the real app's services, a real SQLite file and a local replay registry.</summary>
-public sealed class PollServiceTests : IAsyncLifetime
+public sealed class PollServiceTests : RegistryAppTest
 {
-    private ReplayRegistry _registry = default!;
-    private LiveApp _app = default!;
-
     private static readonly Provenance Release = new("acme/widgets", ".github/workflows/release.yml", "refs/tags/v1", "push");
 
-    public async Task InitializeAsync()
-    {
-        _registry = await ReplayRegistry.StartAsync();
-        _app = await LiveApp.StartAsync($"--Registries:Npm:BaseUrl={_registry.BaseUrl}", "--Registries:Http:BaseDelay=00:00:00.010");
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        await _registry.DisposeAsync();
-    }
-
-    private T Get<T>() where T : notnull => _app.Services.GetRequiredService<T>();
+    protected override IEnumerable<string> Settings => [];
 
     private async Task<long> Track(string name)
     {
@@ -38,7 +23,7 @@ public sealed class PollServiceTests : IAsyncLifetime
 
     private async Task<List<string>> StoredVersions(long id)
     {
-        await using var c = await _app.Database.Connections.OpenAsync(default);
+        await using var c = await App.Database.Connections.OpenAsync(default);
         return (await c.QueryAsync<string>("SELECT version || '=' || method || '/' || attestation_state FROM package_versions WHERE package_id = @id ORDER BY version", new { id })).AsList();
     }
 
@@ -49,7 +34,7 @@ public sealed class PollServiceTests : IAsyncLifetime
             .Add("1.0.0", 1, new Publish.Trusted("oidc:m"), Release)
             .Add("1.0.1", 2, new Publish.Token("someone"))
             .Latest("1.0.1");
-        builder.ServeOn(_registry, etag: "\"v1\"");
+        builder.ServeOn(Replay, etag: "\"v1\"");
         var id = await Track("p-main");
 
         var first = await Get<PollService>().PollAsync(Registry.Npm, "test", null, default);
@@ -68,8 +53,8 @@ public sealed class PollServiceTests : IAsyncLifetime
 
         Assert.Equal((1, 1, 1), (second.Ok, second.Unchanged, second.NotModified));
         Assert.Equal(1, second.Requests);
-        Assert.Equal("\"v1\"", _registry.Requests.Last(r => r.Target == "/p-main").IfNoneMatch);
-        Assert.Equal(1, _registry.CountRequests(builder.AttestationPath("1.0.0")));
+        Assert.Equal("\"v1\"", Replay.Requests.Last(r => r.Target == "/p-main").IfNoneMatch);
+        Assert.Equal(1, Replay.CountRequests(builder.AttestationPath("1.0.0")));
         var again = Assert.Single(await Get<EvidenceRepository>().ListFindingsAsync(id, default));
         Assert.Equal(finding.DetectedAt, again.DetectedAt);
         Assert.Equal("non-compliant", (await Get<EvidenceRepository>().GetEvidenceAsync(id, default))!.Status);
@@ -85,28 +70,28 @@ public sealed class PollServiceTests : IAsyncLifetime
         Assert.Equal(2, runs.Count);
         Assert.Equal(1, runs[0].NotModified);
         Assert.True(runs[1].Bytes > runs[0].Bytes);
-        Assert.Empty(_registry.Unexpected);
+        Assert.Empty(Replay.Unexpected);
     }
 
     [Fact]
     public async Task Poll_NewVersion_FetchesOnlyItsAttestation_AndKeepsEarlierOnes()
     {
         var builder = new PackumentBuilder("p-grow").Add("1.0.0", 1, new Publish.Trusted("oidc:g"), Release);
-        builder.ServeOn(_registry, etag: "\"a\"");
+        builder.ServeOn(Replay, etag: "\"a\"");
         var id = await Track("p-grow");
         await Get<PollService>().PollAsync(Registry.Npm, "test", null, default);
 
         builder.Add("1.1.0", 2, new Publish.Trusted("oidc:g"), Release with { Workflow = ".github/workflows/other.yml" });
-        builder.ServeOn(_registry, etag: "\"b\"");
+        builder.ServeOn(Replay, etag: "\"b\"");
         await Get<PollService>().PollAsync(Registry.Npm, "test", null, default);
 
-        Assert.Equal(1, _registry.CountRequests(builder.AttestationPath("1.0.0")));
-        Assert.Equal(1, _registry.CountRequests(builder.AttestationPath("1.1.0")));
+        Assert.Equal(1, Replay.CountRequests(builder.AttestationPath("1.0.0")));
+        Assert.Equal(1, Replay.CountRequests(builder.AttestationPath("1.1.0")));
         Assert.Equal(["1.0.0=trusted-publisher/fetched", "1.1.0=trusted-publisher/fetched"], await StoredVersions(id));
         // Drift needs the earlier version's stored provenance, which was not fetched again.
         var finding = Assert.Single(await Get<EvidenceRepository>().ListFindingsAsync(id, default));
         Assert.Equal((FindingKinds.PublisherDrift, "1.1.0"), (finding.Kind, finding.Version));
-        await using var c = await _app.Database.Connections.OpenAsync(default);
+        await using var c = await App.Database.Connections.OpenAsync(default);
         Assert.Equal(2, await c.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM attestations WHERE package_id = @id AND body LIKE '%slsa.dev/provenance/v1%'", new { id }));
     }
 
@@ -114,16 +99,16 @@ public sealed class PollServiceTests : IAsyncLifetime
     public async Task Poll_FailedFetch_LeavesStoredEvidenceUntouched_AndTheRestOfTheBatchContinues()
     {
         var good = new PackumentBuilder("p-fragile").Add("1.0.0", 1, new Publish.Trusted("oidc:f"), Release);
-        good.ServeOn(_registry, etag: "\"f1\"");
-        new PackumentBuilder("p-steady").Add("1.0.0", 1, new Publish.Trusted("oidc:s")).ServeOn(_registry);
+        good.ServeOn(Replay, etag: "\"f1\"");
+        new PackumentBuilder("p-steady").Add("1.0.0", 1, new Publish.Trusted("oidc:s")).ServeOn(Replay);
         var fragile = await Track("p-fragile");
         var steady = await Track("p-steady");
         await Get<PollService>().PollAsync(Registry.Npm, "test", null, default);
         var versionsBefore = await StoredVersions(fragile);
         var findingsBefore = await Get<EvidenceRepository>().ListFindingsAsync(fragile, default);
 
-        var json = good.Add("2.0.0", 2, new Publish.Token("intruder")).BuildPackument(_registry.BaseUrl);
-        _registry.Serve(good.PackumentPath, ReplayResponse.Json(json[..(json.Length - 40)], etag: "\"f2\""));
+        var json = good.Add("2.0.0", 2, new Publish.Token("intruder")).BuildPackument(Replay.BaseUrl);
+        Replay.Serve(good.PackumentPath, ReplayResponse.Json(json[..(json.Length - 40)], etag: "\"f2\""));
         var summary = await Get<PollService>().PollAsync(Registry.Npm, "test", null, default);
 
         Assert.Equal((2, 1, 1), (summary.Total, summary.Ok, summary.Failed));
@@ -141,7 +126,7 @@ public sealed class PollServiceTests : IAsyncLifetime
         Assert.Equal(2, (await Get<EvidenceRepository>().GetEvidenceAsync(fragile, default))!.ConsecutiveFailures);
 
         // Recovery: the registry answers properly again and the token publish is found.
-        _registry.Serve(good.PackumentPath, ReplayResponse.Json(json, etag: "\"f3\""));
+        Replay.Serve(good.PackumentPath, ReplayResponse.Json(json, etag: "\"f3\""));
         await Get<PollService>().PollAsync(Registry.Npm, "test", null, default);
         var recovered = (await Get<EvidenceRepository>().GetEvidenceAsync(fragile, default))!;
         Assert.Equal(0, recovered.ConsecutiveFailures);
@@ -154,27 +139,27 @@ public sealed class PollServiceTests : IAsyncLifetime
     public async Task Poll_AttestationServerError_LeavesItPending_AndRetriesWithoutConditionalGet()
     {
         var builder = new PackumentBuilder("p-pending").Add("1.0.0", 1, new Publish.Trusted("oidc:pe"), Release);
-        builder.ServeOn(_registry, etag: "\"p\"");
-        _registry.Serve(builder.AttestationPath("1.0.0"), ReplayResponse.WithStatus(503));
+        builder.ServeOn(Replay, etag: "\"p\"");
+        Replay.Serve(builder.AttestationPath("1.0.0"), ReplayResponse.WithStatus(503));
         var id = await Track("p-pending");
 
         await Get<PollService>().PollAsync(Registry.Npm, "test", null, default);
         Assert.Equal(["1.0.0=trusted-publisher/pending"], await StoredVersions(id));
 
-        _registry.Serve(builder.AttestationPath("1.0.0"), ReplayResponse.Json(PackumentBuilder.Attestations("p-pending", "1.0.0", Release)));
+        Replay.Serve(builder.AttestationPath("1.0.0"), ReplayResponse.Json(PackumentBuilder.Attestations("p-pending", "1.0.0", Release)));
         await Get<PollService>().PollAsync(Registry.Npm, "test", null, default);
 
-        Assert.Null(_registry.Requests.Last(r => r.Target == "/p-pending").IfNoneMatch);
+        Assert.Null(Replay.Requests.Last(r => r.Target == "/p-pending").IfNoneMatch);
         Assert.Equal(["1.0.0=trusted-publisher/fetched"], await StoredVersions(id));
     }
 
     [Fact]
     public async Task Poll_RecordsOneCheckPerPackage_WithOutcomeAndRun_KeepingOnlyTheNewest()
     {
-        new PackumentBuilder("p-checked").Add("1.0.0", 1, new Publish.Trusted("oidc:k")).ServeOn(_registry, etag: "\"k\"");
+        new PackumentBuilder("p-checked").Add("1.0.0", 1, new Publish.Trusted("oidc:k")).ServeOn(Replay, etag: "\"k\"");
         var id = await Track("p-checked");
         var missing = await Track("p-checked-missing");
-        _registry.Serve("/p-checked-missing", ReplayResponse.WithStatus(404));
+        Replay.Serve("/p-checked-missing", ReplayResponse.WithStatus(404));
         var checks = Get<EvidenceRepository>();
 
         var first = await Get<PollService>().PollAsync(Registry.Npm, "schedule", null, default);
@@ -189,7 +174,7 @@ public sealed class PollServiceTests : IAsyncLifetime
 
         // Bounded: a package keeps its newest ChecksKept checks, however many polls ran.
         for (var i = 0; i < EvidenceRepository.ChecksKept + 3; i++) await Get<PollService>().RecheckAsync([id], null, default);
-        await using var c = await _app.Database.Connections.OpenAsync(default);
+        await using var c = await App.Database.Connections.OpenAsync(default);
         Assert.Equal(EvidenceRepository.ChecksKept, await c.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM package_checks WHERE package_id = @id", new { id }));
         Assert.Equal(1, await c.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM package_checks WHERE package_id = @missing", new { missing }));
     }
@@ -197,18 +182,18 @@ public sealed class PollServiceTests : IAsyncLifetime
     [Fact]
     public async Task Poll_RemovedPackage_CascadesItsEvidence()
     {
-        new PackumentBuilder("p-removed").Add("1.0.0", 1, new Publish.Token("a")).ServeOn(_registry);
+        new PackumentBuilder("p-removed").Add("1.0.0", 1, new Publish.Token("a")).ServeOn(Replay);
         var id = await Track("p-removed");
         await Get<PollService>().PollAsync(Registry.Npm, "test", null, default);
         Assert.True(await Get<PackageRepository>().RemoveAsync(id, default));
-        await using var c = await _app.Database.Connections.OpenAsync(default);
+        await using var c = await App.Database.Connections.OpenAsync(default);
         Assert.Equal(0, await c.ExecuteScalarAsync<int>("SELECT (SELECT COUNT(*) FROM package_versions WHERE package_id = @id) + (SELECT COUNT(*) FROM findings WHERE package_id = @id) + (SELECT COUNT(*) FROM package_evidence WHERE package_id = @id)", new { id }));
     }
 
     [Fact]
     public async Task RecheckAsync_PollsOnlyTheChosenPackages_AndCountsUnreadableRegistries()
     {
-        new PackumentBuilder("p-chosen").Add("1.0.0", 1, new Publish.Trusted("oidc:c")).ServeOn(_registry);
+        new PackumentBuilder("p-chosen").Add("1.0.0", 1, new Publish.Trusted("oidc:c")).ServeOn(Replay);
         var chosen = await Track("p-chosen");
         var other = await Track("p-not-chosen");
         await Get<PackageRepository>().AddAsync([new PackageId(Registry.PyPI, "some-python-pkg")], null, default);
@@ -221,21 +206,21 @@ public sealed class PollServiceTests : IAsyncLifetime
         Assert.Contains("cannot read yet", result.ToString());
         Assert.Equal("compliant", (await Get<EvidenceRepository>().GetEvidenceAsync(chosen, default))!.Status);
         Assert.Null(await Get<EvidenceRepository>().GetEvidenceAsync(other, default));
-        Assert.Equal(0, _registry.CountRequests("/p-not-chosen"));
+        Assert.Equal(0, Replay.CountRequests("/p-not-chosen"));
     }
 
     [Fact]
     public async Task Shutdown_DuringAPoll_InterruptsItAndRecordsIt()
     {
         var slow = new PackumentBuilder("p-slow").Add("1.0.0", 1, new Publish.Token("a"));
-        _registry.Serve(slow.PackumentPath, ReplayResponse.Json(slow.BuildPackument(_registry.BaseUrl)) with { Delay = TimeSpan.FromSeconds(20) });
+        Replay.Serve(slow.PackumentPath, ReplayResponse.Json(slow.BuildPackument(Replay.BaseUrl)) with { Delay = TimeSpan.FromSeconds(20) });
         await Track("p-slow");
         var jobs = Get<JobsService>();
         Assert.True(await jobs.RunNowAsync(TestActors.Administrator("tester"), "npm-poll", default));
-        await Eventually.HoldsAsync(() => Task.FromResult(_registry.CountRequests(slow.PackumentPath) > 0), "the poll is waiting on the slow registry");
+        await Eventually.HoldsAsync(() => Task.FromResult(Replay.CountRequests(slow.PackumentPath) > 0), "the poll is waiting on the slow registry");
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        await _app.App.StopAsync();
+        await App.App.StopAsync();
 
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"stopping took {clock.Elapsed}");
         var run = (await Get<JobRunRepository>().RecentAsync("npm-poll", 1, default)).Single();
@@ -246,7 +231,7 @@ public sealed class PollServiceTests : IAsyncLifetime
     [Fact]
     public async Task NpmPollJob_RunNow_PollsAndRecordsTheSummary()
     {
-        new PackumentBuilder("p-job").Add("1.0.0", 1, new Publish.Trusted("oidc:j")).ServeOn(_registry);
+        new PackumentBuilder("p-job").Add("1.0.0", 1, new Publish.Trusted("oidc:j")).ServeOn(Replay);
         var id = await Track("p-job");
         var jobs = Get<JobsService>();
 
@@ -265,7 +250,7 @@ public sealed class PollServiceTests : IAsyncLifetime
         var builder = new PackumentBuilder("p-triage")
             .Add("1.0.0", 1, new Publish.Trusted("oidc:t"), Release)
             .Add("1.0.1", 2, new Publish.Token("someone"));
-        builder.ServeOn(_registry, etag: "\"t1\"");
+        builder.ServeOn(Replay, etag: "\"t1\"");
         var id = await Track("p-triage");
         await Get<PollService>().PollAsync(Registry.Npm, "test", null, default);
         await Get<TrustedPublishDashboard.Packages.FindingTriageService>().AcceptAsync(TestActors.Maintainer(), id, FindingKinds.TrustDowngrade, "1.0.1",
@@ -277,7 +262,7 @@ public sealed class PollServiceTests : IAsyncLifetime
         Assert.Equal("compliant", (await Get<EvidenceRepository>().GetEvidenceAsync(id, default))!.Status);
 
         builder.Add("1.0.2", 3, new Publish.Token("someone"));
-        builder.ServeOn(_registry, etag: "\"t2\"");
+        builder.ServeOn(Replay, etag: "\"t2\"");
         await Get<PollService>().PollAsync(Registry.Npm, "test", null, default);
 
         var row = (await Get<ComplianceRepository>().FindAsync(new PackageId(Registry.Npm, "p-triage"), default))!;

@@ -11,7 +11,7 @@ using TrustedPublishDashboard.Tests.Registries.Npm;
 namespace TrustedPublishDashboard.Tests.Onboarding;
 
 /// <summary>The wizard's service end to end: real app services, a real SQLite file, a strict local replay registry.</summary>
-public sealed class OnboardingFlowTests : IAsyncLifetime
+public sealed class OnboardingFlowTests : RegistryAppTest
 {
     private static readonly Provenance Release = new("acme/widgets", ".github/workflows/release.yml", "refs/tags/v1.1.0", "release");
     private static readonly PublisherPlan GitHub = new() { Provider = Provider.GitHub, Owner = "acme", Repository = "widgets", WorkflowFile = "release.yml" };
@@ -20,22 +20,7 @@ public sealed class OnboardingFlowTests : IAsyncLifetime
 
     private static Actor Person(string name, string role) => new(name, new HashSet<string>(StringComparer.Ordinal) { role });
 
-    private ReplayRegistry _registry = default!;
-    private LiveApp _app = default!;
-
-    public async Task InitializeAsync()
-    {
-        _registry = await ReplayRegistry.StartAsync();
-        _app = await LiveApp.StartAsync($"--Registries:Npm:BaseUrl={_registry.BaseUrl}", "--Registries:Http:BaseDelay=00:00:00.010", "--Registries:Http:MaxRetries=0");
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        await _registry.DisposeAsync();
-    }
-
-    private OnboardingService Service => _app.Services.GetRequiredService<OnboardingService>();
+    private OnboardingService Service => App.Services.GetRequiredService<OnboardingService>();
 
     private async Task<long> NewPlanAsync(PublisherPlan? publisher = null)
     {
@@ -50,8 +35,8 @@ public sealed class OnboardingFlowTests : IAsyncLifetime
     [Fact]
     public async Task Import_ExistenceCheckDecidesBootstrap_ThenPollingVerifiesFirstOidcPublish_AndATokenPublishAfterwardsIsAFinding()
     {
-        new PackumentBuilder("ob-existing").Add("1.0.0", 1, new Publish.Token("alice")).Latest("1.0.0").ServeOn(_registry);
-        _registry.Serve("/ob-new", ReplayResponse.WithStatus(404));
+        new PackumentBuilder("ob-existing").Add("1.0.0", 1, new Publish.Token("alice")).Latest("1.0.0").ServeOn(Replay);
+        Replay.Serve("/ob-new", ReplayResponse.WithStatus(404));
         var planId = await NewPlanAsync(GitHub);
 
         var report = await Service.ImportNamesAsync(Alice, planId, "ob-existing\nob-new\nNot A Name", "list", null, default);
@@ -71,8 +56,8 @@ public sealed class OnboardingFlowTests : IAsyncLifetime
         Assert.DoesNotContain("ob-existing", bootstrap.Packages);
 
         // The maintainer bootstraps ob-new and both packages publish from CI with the planned publisher.
-        new PackumentBuilder("ob-existing").Add("1.0.0", 1, new Publish.Token("alice")).Add("1.1.0", 10, new Publish.Trusted("oidc:1"), Release).Latest("1.1.0").ServeOn(_registry);
-        new PackumentBuilder("ob-new").Add("0.0.0", 2, new Publish.Token("alice")).Add("1.0.0", 11, new Publish.Trusted("oidc:2"), Release).Latest("1.0.0").ServeOn(_registry);
+        new PackumentBuilder("ob-existing").Add("1.0.0", 1, new Publish.Token("alice")).Add("1.1.0", 10, new Publish.Trusted("oidc:1"), Release).Latest("1.1.0").ServeOn(Replay);
+        new PackumentBuilder("ob-new").Add("0.0.0", 2, new Publish.Token("alice")).Add("1.0.0", 11, new Publish.Trusted("oidc:2"), Release).Latest("1.0.0").ServeOn(Replay);
         await Service.RecheckAsync(Alice, planId, null, default);
 
         foreach (var name in new[] { "ob-existing", "ob-new" })
@@ -86,7 +71,7 @@ public sealed class OnboardingFlowTests : IAsyncLifetime
         Assert.Equal(ComplianceStatus.Compliant, (await RowAsync(planId, "ob-existing")).Compliance!.StatusValue);
 
         // The same tracker as JSON.
-        using var http = new HttpClient { BaseAddress = _app.BaseUrl };
+        using var http = new HttpClient { BaseAddress = App.BaseUrl };
         using var json = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync($"api/v1/onboarding/plans/{planId}"));
         var apiRow = json.RootElement.GetProperty("packages").EnumerateArray().Single(p => p.GetProperty("package").GetString() == "ob-new");
         Assert.Equal("exists", apiRow.GetProperty("registryState").GetString());
@@ -96,21 +81,21 @@ public sealed class OnboardingFlowTests : IAsyncLifetime
 
         // Someone publishes with a token after onboarding: red, with the onboarding finding.
         new PackumentBuilder("ob-existing").Add("1.0.0", 1, new Publish.Token("alice")).Add("1.1.0", 10, new Publish.Trusted("oidc:1"), Release)
-            .Add("1.2.0", 12, new Publish.Token("mallory")).Latest("1.2.0").ServeOn(_registry);
+            .Add("1.2.0", 12, new Publish.Token("mallory")).Latest("1.2.0").ServeOn(Replay);
         await Service.RecheckAsync(Alice, planId, null, default);
 
         var after = await RowAsync(planId, "ob-existing");
         Assert.Equal(ComplianceStatus.NonCompliant, after.Compliance!.StatusValue);
-        var evidence = _app.Services.GetRequiredService<EvidenceRepository>();
+        var evidence = App.Services.GetRequiredService<EvidenceRepository>();
         var findings = await evidence.ListFindingsAsync(after.Member.PackageId, default);
         Assert.Contains(findings, f => f.Kind == FindingKinds.TokenAfterOnboarding && f.Version == "1.2.0");
-        Assert.Empty(_registry.Unexpected);
+        Assert.Empty(Replay.Unexpected);
     }
 
     [Fact]
     public async Task Recheck_TrustedPublishFromAnotherRepository_FailsTheLastStep_WithTheDifference()
     {
-        new PackumentBuilder("ob-drift").Add("1.0.0", 10, new Publish.Trusted("oidc:3"), Release with { Repository = "someone/fork" }).Latest("1.0.0").ServeOn(_registry);
+        new PackumentBuilder("ob-drift").Add("1.0.0", 10, new Publish.Trusted("oidc:3"), Release with { Repository = "someone/fork" }).Latest("1.0.0").ServeOn(Replay);
         var planId = await NewPlanAsync(GitHub);
         await Service.ImportNamesAsync(Alice, planId, "ob-drift", "list", null, default);
 
@@ -123,7 +108,7 @@ public sealed class OnboardingFlowTests : IAsyncLifetime
     [Fact]
     public async Task SetStep_OnlyAllowedManualStates_RecordWhoAndWhen()
     {
-        new PackumentBuilder("ob-manual").Add("1.0.0", 1, new Publish.Token("alice")).Latest("1.0.0").ServeOn(_registry);
+        new PackumentBuilder("ob-manual").Add("1.0.0", 1, new Publish.Token("alice")).Latest("1.0.0").ServeOn(Replay);
         var planId = await NewPlanAsync(GitHub);
         await Service.ImportNamesAsync(Alice, planId, "ob-manual", "list", null, default);
         var id = (await RowAsync(planId, "ob-manual")).Member.PackageId;
@@ -151,8 +136,8 @@ public sealed class OnboardingFlowTests : IAsyncLifetime
     [Fact]
     public async Task VerifyTrustList_MatchVerifiesTrustConfigured_MismatchFailsIt_WithTheFixCommand()
     {
-        new PackumentBuilder("ob-t1").Add("1.0.0", 1, new Publish.Token("alice")).Latest("1.0.0").ServeOn(_registry);
-        new PackumentBuilder("ob-t2").Add("1.0.0", 1, new Publish.Token("alice")).Latest("1.0.0").ServeOn(_registry);
+        new PackumentBuilder("ob-t1").Add("1.0.0", 1, new Publish.Token("alice")).Latest("1.0.0").ServeOn(Replay);
+        new PackumentBuilder("ob-t2").Add("1.0.0", 1, new Publish.Token("alice")).Latest("1.0.0").ServeOn(Replay);
         var planId = await NewPlanAsync(GitHub);
         await Service.ImportNamesAsync(Alice, planId, "ob-t1\nob-t2", "list", null, default);
 
@@ -193,8 +178,8 @@ public sealed class OnboardingFlowTests : IAsyncLifetime
 
     private void ServeFixturePackages()
     {
-        new PackumentBuilder("@octo/widget-a").Add("1.0.0", 1, new Publish.Token("alice")).Latest("1.0.0").ServeOn(_registry);
-        new PackumentBuilder("widget-b").Add("1.0.0", 1, new Publish.Token("alice")).Latest("1.0.0").ServeOn(_registry);
+        new PackumentBuilder("@octo/widget-a").Add("1.0.0", 1, new Publish.Token("alice")).Latest("1.0.0").ServeOn(Replay);
+        new PackumentBuilder("widget-b").Add("1.0.0", 1, new Publish.Token("alice")).Latest("1.0.0").ServeOn(Replay);
     }
 
     private static string Workflow(IReadOnlyList<GeneratedArtifact> artifacts, string file) =>
@@ -242,7 +227,7 @@ public sealed class OnboardingFlowTests : IAsyncLifetime
         Assert.Equal((Provider.GitHub, "Octo-Org", "Widgets", "release.yml"), (suggested.Provider, suggested.Owner, suggested.Repository, suggested.WorkflowFile));
         Assert.Equal("Filled in from the repository field of 2 of 2 package(s) (github.com/Octo-Org/Widgets); check it and save.", note);
 
-        new PackumentBuilder("ob-elsewhere").Add("1.0.0", 1, new Publish.Token("alice")).Repository("git+https://github.com/someone/else.git").ServeOn(_registry);
+        new PackumentBuilder("ob-elsewhere").Add("1.0.0", 1, new Publish.Token("alice")).Repository("git+https://github.com/someone/else.git").ServeOn(Replay);
         await Service.ImportNamesAsync(Alice, planId, "ob-elsewhere", "list", null, default);
         var (fallback, disagree) = OnboardingService.SuggestPublisher((await Service.ViewAsync(planId, default))!);
         Assert.Null(fallback.Owner);
@@ -252,8 +237,8 @@ public sealed class OnboardingFlowTests : IAsyncLifetime
     [Fact]
     public async Task ImportNames_PackageIsCheckedAgainstTheRepositoryTheRegistryReports()
     {
-        new PackumentBuilder("ob-reg-ok").Add("1.0.0", 1, new Publish.Token("alice")).Repository("git+https://github.com/acme/widgets.git").ServeOn(_registry);
-        new PackumentBuilder("ob-reg-other").Add("1.0.0", 1, new Publish.Token("alice")).Repository("git+https://github.com/acme/gadgets.git").ServeOn(_registry);
+        new PackumentBuilder("ob-reg-ok").Add("1.0.0", 1, new Publish.Token("alice")).Repository("git+https://github.com/acme/widgets.git").ServeOn(Replay);
+        new PackumentBuilder("ob-reg-other").Add("1.0.0", 1, new Publish.Token("alice")).Repository("git+https://github.com/acme/gadgets.git").ServeOn(Replay);
         var planId = await NewPlanAsync(GitHub);
 
         await Service.ImportNamesAsync(Alice, planId, "ob-reg-ok\nob-reg-other", "list", null, default);
@@ -271,9 +256,9 @@ public sealed class OnboardingFlowTests : IAsyncLifetime
     {
         string Page(int from, int count, int total) => "{\"objects\":[" + string.Join(",", Enumerable.Range(from, count)
             .Select(i => $"{{\"package\":{{\"name\":\"@acme/p{i}\",\"version\":\"1.0.0\"}}}}")) + $"],\"total\":{total}}}";
-        _registry.Serve("/-/v1/search?text=scope%3Aacme&size=250&from=0", ReplayResponse.Json(Page(0, 250, 260)));
-        _registry.Serve("/-/v1/search?text=scope%3Aacme&size=250&from=250", ReplayResponse.Json(Page(250, 10, 260)));
-        _registry.Serve("/-/v1/search?text=maintainer%3Anobody&size=250&from=0", ReplayResponse.WithStatus(404));
+        Replay.Serve("/-/v1/search?text=scope%3Aacme&size=250&from=0", ReplayResponse.Json(Page(0, 250, 260)));
+        Replay.Serve("/-/v1/search?text=scope%3Aacme&size=250&from=250", ReplayResponse.Json(Page(250, 10, 260)));
+        Replay.Serve("/-/v1/search?text=maintainer%3Anobody&size=250&from=0", ReplayResponse.WithStatus(404));
 
         var found = Assert.IsType<SearchResult.Page>(await Service.SearchAllAsync(SearchKind.Scope, "@acme", null, default));
         Assert.Equal(260, found.Value.Hits.Select(h => h.Name).Distinct().Count());
@@ -281,7 +266,7 @@ public sealed class OnboardingFlowTests : IAsyncLifetime
         var unsupported = Assert.IsType<SearchResult.Unsupported>(await Service.SearchAllAsync(SearchKind.Maintainer, "nobody", null, default));
         Assert.Contains("does not offer search", unsupported.Message);
         Assert.Contains("archive", unsupported.Message);
-        Assert.Empty(_registry.Unexpected);
+        Assert.Empty(Replay.Unexpected);
     }
 
     [Fact]
@@ -295,7 +280,7 @@ public sealed class OnboardingFlowTests : IAsyncLifetime
         Assert.NotNull(report.Error);
         Assert.Contains("repo.zip was not imported", report.Error);
         Assert.Empty((await Service.ViewAsync(planId, default))!.Rows);
-        Assert.Equal(0, await _app.Services.GetRequiredService<PackageRepository>().CountAsync(default));
+        Assert.Equal(0, await App.Services.GetRequiredService<PackageRepository>().CountAsync(default));
     }
 
     [Fact]
@@ -312,12 +297,12 @@ public sealed class OnboardingFlowTests : IAsyncLifetime
             "simplify the patterns in package.json workspaces (fewer patterns, `{a,b}` groups, `*` and `**`).",
             report.Error);
         Assert.Empty((await Service.ViewAsync(planId, default))!.Rows);
-        Assert.Equal(0, await _app.Services.GetRequiredService<PackageRepository>().CountAsync(default));
+        Assert.Equal(0, await App.Services.GetRequiredService<PackageRepository>().CountAsync(default));
     }
     [Fact]
     public async Task Plans_CreateRenameListDelete_NamesAreCheckedAndTheListCountsCompletion()
     {
-        new PackumentBuilder("ob-life").Add("1.0.0", 1, new Publish.Token("alice")).Latest("1.0.0").ServeOn(_registry);
+        new PackumentBuilder("ob-life").Add("1.0.0", 1, new Publish.Token("alice")).Latest("1.0.0").ServeOn(Replay);
         var first = await NewPlanAsync(GitHub);
         var second = await NewPlanAsync();
         await Service.ImportNamesAsync(Alice, first, "ob-life", "list", null, default);
@@ -344,13 +329,13 @@ public sealed class OnboardingFlowTests : IAsyncLifetime
         Assert.Equal("The plan no longer exists.", await Service.RenamePlanAsync(Alice, first, "Again", default));
         Assert.DoesNotContain(await Service.ListPlansAsync(default), p => p.Id == first);
         // The package stays tracked on the grid.
-        Assert.NotNull(await _app.Services.GetRequiredService<PackageRepository>().FindAsync(new PackageId(Registry.Npm, "ob-life"), default));
+        Assert.NotNull(await App.Services.GetRequiredService<PackageRepository>().FindAsync(new PackageId(Registry.Npm, "ob-life"), default));
     }
 
     [Fact]
     public async Task ChangingMethods_ActorWithoutMaintain_AreRefusedBeforeAnythingChanges()
     {
-        new PackumentBuilder("ob-guard").Add("1.0.0", 1, new Publish.Token("alice")).Latest("1.0.0").ServeOn(_registry);
+        new PackumentBuilder("ob-guard").Add("1.0.0", 1, new Publish.Token("alice")).Latest("1.0.0").ServeOn(Replay);
         var planId = await NewPlanAsync(GitHub);
         await Service.ImportNamesAsync(Alice, planId, "ob-guard", "list", null, default);
         var before = (await Service.ViewAsync(planId, default))!;
@@ -388,15 +373,15 @@ public sealed class OnboardingFlowTests : IAsyncLifetime
         Assert.Null(row.TrustCheck);
         Assert.Single(await Service.ListPlansAsync(default), p => p.Id == planId);
         Assert.DoesNotContain(await Service.ListPlansAsync(default), p => p.Name == "Viewer plan");
-        Assert.Null(await _app.Services.GetRequiredService<PackageRepository>().FindAsync(new PackageId(Registry.Npm, "ob-other"), default));
+        Assert.Null(await App.Services.GetRequiredService<PackageRepository>().FindAsync(new PackageId(Registry.Npm, "ob-other"), default));
     }
 
     [Fact]
     public async Task AddFromGrid_NoName_UsesTheDefaultPlan_AndConfirmationsCarryTheActorsName()
     {
-        new PackumentBuilder("ob-grid").Add("1.0.0", 1, new Publish.Token("alice")).Latest("1.0.0").ServeOn(_registry);
+        new PackumentBuilder("ob-grid").Add("1.0.0", 1, new Publish.Token("alice")).Latest("1.0.0").ServeOn(Replay);
         await Service.ImportNamesAsync(Alice, await NewPlanAsync(), "ob-grid", "list", null, default);
-        var packageId = (await _app.Services.GetRequiredService<PackageRepository>().FindAsync(new PackageId(Registry.Npm, "ob-grid"), default))!.Id;
+        var packageId = (await App.Services.GetRequiredService<PackageRepository>().FindAsync(new PackageId(Registry.Npm, "ob-grid"), default))!.Id;
 
         var (planId, added) = await Service.AddFromGridAsync(Bob, " ", [packageId], default);
 

@@ -13,32 +13,17 @@ namespace TrustedPublishDashboard.Tests.Onboarding;
 /// "Trust configured" from a trust-probe report or a trust list, the bulk confirmation that never overwrites silently, and
 /// the warning before npm may expire an unused configuration: real services, a real SQLite file, a local replay registry.
 /// </summary>
-public sealed class TrustVerificationFlowTests : IAsyncLifetime
+public sealed class TrustVerificationFlowTests : RegistryAppTest
 {
     private static readonly PublisherPlan GitHub = new() { Provider = Provider.GitHub, Owner = "acme", Repository = "widgets", WorkflowFile = "release.yml", Environment = "npm" };
     private static readonly Actor Alice = new("alice", new HashSet<string>(StringComparer.Ordinal) { Actor.MaintainerRole });
     private static readonly DateTimeOffset RanAt = new(2026, 11, 29, 10, 0, 0, TimeSpan.Zero);
 
-    private ReplayRegistry _registry = default!;
-    private LiveApp _app = default!;
-
-    public async Task InitializeAsync()
-    {
-        _registry = await ReplayRegistry.StartAsync();
-        _app = await LiveApp.StartAsync($"--Registries:Npm:BaseUrl={_registry.BaseUrl}", "--Registries:Http:BaseDelay=00:00:00.010", "--Registries:Http:MaxRetries=0");
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        await _registry.DisposeAsync();
-    }
-
-    private OnboardingService Service => _app.Services.GetRequiredService<OnboardingService>();
+    private OnboardingService Service => App.Services.GetRequiredService<OnboardingService>();
 
     private async Task<long> PlanWithAsync(params string[] names)
     {
-        foreach (var name in names) new PackumentBuilder(name).Add("1.0.0", 1, new Publish.Token("alice")).Latest("1.0.0").ServeOn(_registry);
+        foreach (var name in names) new PackumentBuilder(name).Add("1.0.0", 1, new Publish.Token("alice")).Latest("1.0.0").ServeOn(Replay);
         var (id, error) = await Service.CreatePlanAsync(Alice, "plan " + Guid.NewGuid().ToString("n")[..6], default);
         Assert.Null(error);
         await Service.SavePublisherAsync(Alice, id!.Value, GitHub, default);
@@ -52,7 +37,7 @@ public sealed class TrustVerificationFlowTests : IAsyncLifetime
         string ranAt = "2026-11-29T10:00:00Z") => $$"""
         {
           "schema": "trusted-publish-dashboard/trust-probe/v1",
-          "registry": "{{registry ?? _registry.BaseUrl.ToString()}}",
+          "registry": "{{registry ?? Replay.BaseUrl.ToString()}}",
           "repository": "{{repository}}",
           "workflow": "{{workflow}}",
           "environment": {{(environment is null ? "null" : $"\"{environment}\"")}},
@@ -204,7 +189,7 @@ public sealed class TrustVerificationFlowTests : IAsyncLifetime
         var freshId = (await RowAsync(planId, "tp-fresh")).Member.PackageId;
         await Service.SetStepAsync(Alice, planId, freshId, OnboardingStep.TrustConfigured, StepState.Confirmed, null, default);
 
-        var verifier = _app.Services.GetRequiredService<OnboardingVerifier>();
+        var verifier = App.Services.GetRequiredService<OnboardingVerifier>();
         Assert.Empty(await verifier.ExpiringTrustAsync(probed.AddHours(23), default));
         var due = await verifier.ExpiringTrustAsync(probed.AddHours(25), default);
         Assert.Equal(["tp-unused"], due.Select(d => d.Row.Name));
@@ -213,13 +198,13 @@ public sealed class TrustVerificationFlowTests : IAsyncLifetime
         // The poll raises it (the configuration is days old by the real clock), once however often it runs.
         await Service.RecheckAsync(Alice, planId, null, default);
         await Service.RecheckAsync(Alice, planId, null, default);
-        var alerts = await _app.Services.GetRequiredService<AlertRepository>().QueryAsync(new AlertQuery(Kind: AlertKinds.TrustConfigExpiring), default);
+        var alerts = await App.Services.GetRequiredService<AlertRepository>().QueryAsync(new AlertQuery(Kind: AlertKinds.TrustConfigExpiring), default);
         var alert = Assert.Single(alerts.Items);
         Assert.Equal(("tp-unused", "warning", row.Member.PackageId), (alert.Package, alert.Severity, alert.PackageId));
 
         // A trusted publish uses the configuration: no more expiry note.
         var release = new Provenance("acme/widgets", ".github/workflows/release.yml", "refs/tags/v1.1.0", "release");
-        new PackumentBuilder("tp-unused").Add("1.0.0", 1, new Publish.Token("alice")).Add("1.1.0", 10, new Publish.Trusted("oidc:1"), release).Latest("1.1.0").ServeOn(_registry);
+        new PackumentBuilder("tp-unused").Add("1.0.0", 1, new Publish.Token("alice")).Add("1.1.0", 10, new Publish.Trusted("oidc:1"), release).Latest("1.1.0").ServeOn(Replay);
         await Service.RecheckAsync(Alice, planId, null, default);
         Assert.Null((await RowAsync(planId, "tp-unused")).UnusedTrustSince);
         Assert.DoesNotContain(await verifier.ExpiringTrustAsync(probed.AddDays(5), default), d => d.Row.Name == "tp-unused");

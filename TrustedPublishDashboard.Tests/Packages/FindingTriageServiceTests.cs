@@ -11,30 +11,15 @@ using TrustedPublishDashboard.Web.Api;
 namespace TrustedPublishDashboard.Tests.Packages;
 
 /// <summary>Findings triage through the app's services over a real SQLite file: permissions, status re-stored at once, expiry, grid filter.</summary>
-public sealed class FindingTriageServiceTests : IAsyncLifetime
+public sealed class FindingTriageServiceTests : PackagesServicesTest
 {
-    private readonly TempDatabase _db = new();
-    private ServiceProvider _services = default!;
+    private FindingTriageService Triage => Services.GetRequiredService<FindingTriageService>();
 
-    private FindingTriageService Triage => _services.GetRequiredService<FindingTriageService>();
+    private PackagesService Packages => Services.GetRequiredService<PackagesService>();
 
-    private PackagesService Packages => _services.GetRequiredService<PackagesService>();
-
-    private PackageDetailService Details => _services.GetRequiredService<PackageDetailService>();
+    private PackageDetailService Details => Services.GetRequiredService<PackageDetailService>();
 
     private static readonly AcceptRequest Intended = new(AcceptanceReason.IntendedChange, "token publish from the old release box, token revoked");
-
-    public async Task InitializeAsync()
-    {
-        await _db.Runner().ApplyAsync(CancellationToken.None);
-        _services = new ServiceCollection().AddPackagesOver(_db).BuildServiceProvider();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _services.DisposeAsync();
-        await _db.DisposeAsync();
-    }
 
     private async Task<ComplianceRow> RowAsync(string name) =>
         (await Packages.QueryAsync(new PackageGridState { Search = name }, default)).Items.Single(r => r.Name == name);
@@ -42,7 +27,7 @@ public sealed class FindingTriageServiceTests : IAsyncLifetime
     [Fact]
     public async Task TriageChanges_AViewer_IsRefused_AndNothingChanges()
     {
-        var id = await _services.TrackWithHistoryAsync(PackagesTestServices.Downgraded("tri-viewer"));
+        var id = await Services.TrackWithHistoryAsync(PackagesTestServices.Downgraded("tri-viewer"));
         var viewer = TestActors.Viewer();
 
         await Assert.ThrowsAsync<AccessDeniedException>(() => Triage.AcceptAsync(viewer, id, FindingKinds.TrustDowngrade, "2.0.0", Intended, default));
@@ -51,13 +36,13 @@ public sealed class FindingTriageServiceTests : IAsyncLifetime
 
         var row = await RowAsync("tri-viewer");
         Assert.Equal(("non-compliant", 1L, 0L), (row.Status, row.FindingCount, row.AcceptedCount));
-        Assert.Empty(await _services.GetRequiredService<FindingAcceptanceRepository>().HistoryAsync(id, default));
+        Assert.Empty(await Services.GetRequiredService<FindingAcceptanceRepository>().HistoryAsync(id, default));
     }
 
     [Fact]
     public async Task AcceptAsync_StoresTheStatusAtOnce_AndGridCountsBadgeApiAndDetailAgree_ThenReopenUndoesIt()
     {
-        var id = await _services.TrackWithHistoryAsync(PackagesTestServices.Downgraded("tri-accept"));
+        var id = await Services.TrackWithHistoryAsync(PackagesTestServices.Downgraded("tri-accept"));
         var countsBefore = await Packages.OverviewAsync(default);
 
         var outcome = await Triage.AcceptAsync(TestActors.Maintainer("alice"), id, FindingKinds.TrustDowngrade, "2.0.0", Intended, default);
@@ -94,7 +79,7 @@ public sealed class FindingTriageServiceTests : IAsyncLifetime
     [InlineData((AcceptanceReason)42, "ok", 0, "Choose why")]
     public async Task AcceptAsync_BadRequest_SaysWhy_AndChangesNothing(AcceptanceReason reason, string note, int expiresInDays, string expected)
     {
-        var id = await _services.TrackWithHistoryAsync(PackagesTestServices.Downgraded("tri-bad"));
+        var id = await Services.TrackWithHistoryAsync(PackagesTestServices.Downgraded("tri-bad"));
         var request = new AcceptRequest(reason, note, expiresInDays == 0 ? null : DateTimeOffset.UtcNow.AddDays(expiresInDays));
 
         var outcome = await Triage.AcceptAsync(TestActors.Maintainer(), id, FindingKinds.TrustDowngrade, "2.0.0", request, default);
@@ -106,7 +91,7 @@ public sealed class FindingTriageServiceTests : IAsyncLifetime
     [Fact]
     public async Task AcceptAsync_AFindingThePackageDoesNotHave_AcceptsNothing()
     {
-        var id = await _services.TrackWithHistoryAsync(PackagesTestServices.Downgraded("tri-missing"));
+        var id = await Services.TrackWithHistoryAsync(PackagesTestServices.Downgraded("tri-missing"));
 
         var outcome = await Triage.AcceptAsync(TestActors.Maintainer(), id, FindingKinds.TrustDowngrade, "9.9.9", Intended, default);
 
@@ -117,12 +102,12 @@ public sealed class FindingTriageServiceTests : IAsyncLifetime
     [Fact]
     public async Task Expiry_TakesEffectAtTheNextRead_WithoutAnyUserAction()
     {
-        var id = await _services.TrackWithHistoryAsync(PackagesTestServices.Downgraded("tri-expiry"));
+        var id = await Services.TrackWithHistoryAsync(PackagesTestServices.Downgraded("tri-expiry"));
         await Triage.AcceptAsync(TestActors.Maintainer(), id, FindingKinds.TrustDowngrade, "2.0.0", Intended with { ExpiresAt = DateTimeOffset.UtcNow.AddDays(30) }, default);
         Assert.Equal("compliant", (await RowAsync("tri-expiry")).Status);
 
         // Time passes: the expiry is now behind us (moved back in the stored row, as a clock cannot be).
-        await using (var c = await _db.Connections.OpenAsync(default))
+        await using (var c = await Db.Connections.OpenAsync(default))
             await c.ExecuteAsync("UPDATE finding_acceptances SET expires_at = @At", new { At = DbTime.ToText(DateTimeOffset.UtcNow.AddMinutes(-5)) });
 
         var row = await RowAsync("tri-expiry");
@@ -135,14 +120,14 @@ public sealed class FindingTriageServiceTests : IAsyncLifetime
     [Fact]
     public async Task ExpireDueAsync_EndsOnlyDueAcceptances_AndRestoresThoseStatuses()
     {
-        var due = await _services.TrackWithHistoryAsync(PackagesTestServices.Downgraded("tri-due"));
-        var kept = await _services.TrackWithHistoryAsync(PackagesTestServices.Downgraded("tri-kept"));
+        var due = await Services.TrackWithHistoryAsync(PackagesTestServices.Downgraded("tri-due"));
+        var kept = await Services.TrackWithHistoryAsync(PackagesTestServices.Downgraded("tri-kept"));
         await Triage.AcceptAsync(TestActors.Maintainer(), due, FindingKinds.TrustDowngrade, "2.0.0", Intended with { ExpiresAt = DateTimeOffset.UtcNow.AddDays(1) }, default);
         await Triage.AcceptAsync(TestActors.Maintainer(), kept, FindingKinds.TrustDowngrade, "2.0.0", Intended with { ExpiresAt = DateTimeOffset.UtcNow.AddDays(10) }, default);
 
         Assert.Equal(1, await Triage.ExpireDueAsync(DateTimeOffset.UtcNow.AddDays(2), default));
 
-        await using var c = await _db.Connections.OpenAsync(default);
+        await using var c = await Db.Connections.OpenAsync(default);
         var statuses = (await c.QueryAsync<(string Name, string Status)>(
             "SELECT p.name, e.status FROM packages p JOIN package_evidence e ON e.package_id = p.id ORDER BY p.name")).ToList();
         Assert.Equal([("tri-due", "non-compliant"), ("tri-kept", "compliant")], statuses);
@@ -151,9 +136,9 @@ public sealed class FindingTriageServiceTests : IAsyncLifetime
     [Fact]
     public async Task AnyFindingFilter_ExcludesAcceptedByDefault_AndIncludesThemWhenAsked()
     {
-        var accepted = await _services.TrackWithHistoryAsync(PackagesTestServices.Downgraded("flt-accepted"));
-        await _services.TrackWithHistoryAsync(PackagesTestServices.Downgraded("flt-open"));
-        await _services.TrackWithHistoryAsync(PackagesTestServices.Trusted("flt-clean", "o/clean"));
+        var accepted = await Services.TrackWithHistoryAsync(PackagesTestServices.Downgraded("flt-accepted"));
+        await Services.TrackWithHistoryAsync(PackagesTestServices.Downgraded("flt-open"));
+        await Services.TrackWithHistoryAsync(PackagesTestServices.Trusted("flt-clean", "o/clean"));
         await Triage.AcceptAsync(TestActors.Maintainer(), accepted, FindingKinds.TrustDowngrade, "2.0.0", Intended, default);
 
         var open = await Packages.QueryAsync(new PackageGridState { Search = "flt-", Filter = QuickFilter.Findings }, default);
@@ -170,9 +155,9 @@ public sealed class FindingTriageServiceTests : IAsyncLifetime
     [Fact]
     public async Task PreviewThenAcceptMany_AcceptsExactlyThePreviewedOpenFindings()
     {
-        var a = await _services.TrackWithHistoryAsync(PackagesTestServices.Downgraded("bulk-a"));
-        var b = await _services.TrackWithHistoryAsync(PackagesTestServices.Downgraded("bulk-b"));
-        var clean = await _services.TrackWithHistoryAsync(PackagesTestServices.Trusted("bulk-clean", "o/c"));
+        var a = await Services.TrackWithHistoryAsync(PackagesTestServices.Downgraded("bulk-a"));
+        var b = await Services.TrackWithHistoryAsync(PackagesTestServices.Downgraded("bulk-b"));
+        var clean = await Services.TrackWithHistoryAsync(PackagesTestServices.Trusted("bulk-clean", "o/c"));
 
         var preview = await Triage.PreviewAcceptAsync([a, b, clean], default);
 

@@ -9,32 +9,17 @@ using TrustedPublishDashboard.Tests.Infrastructure;
 namespace TrustedPublishDashboard.Tests.Packages;
 
 /// <summary>The grid's and the detail page's services over a real SQLite file.</summary>
-public sealed class PackagesServiceTests : IAsyncLifetime
+public sealed class PackagesServiceTests : PackagesServicesTest
 {
-    private readonly TempDatabase _db = new();
-    private ServiceProvider _services = default!;
+    private PackagesService Packages => Services.GetRequiredService<PackagesService>();
 
-    private PackagesService Packages => _services.GetRequiredService<PackagesService>();
-
-    private PackageDetailService Details => _services.GetRequiredService<PackageDetailService>();
-
-    public async Task InitializeAsync()
-    {
-        await _db.Runner().ApplyAsync(CancellationToken.None);
-        _services = new ServiceCollection().AddPackagesOver(_db).BuildServiceProvider();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _services.DisposeAsync();
-        await _db.DisposeAsync();
-    }
+    private PackageDetailService Details => Services.GetRequiredService<PackageDetailService>();
 
     private async Task<IReadOnlyList<long>> TrackAsync(params string[] names)
     {
         var ids = new List<long>();
         for (var i = 0; i < names.Length; i++)
-            ids.Add(await _services.TrackWithHistoryAsync(i % 2 == 0 ? PackagesTestServices.Downgraded(names[i]) : PackagesTestServices.Trusted(names[i], $"org/{names[i]}")));
+            ids.Add(await Services.TrackWithHistoryAsync(i % 2 == 0 ? PackagesTestServices.Downgraded(names[i]) : PackagesTestServices.Trusted(names[i], $"org/{names[i]}")));
         return ids;
     }
 
@@ -53,7 +38,7 @@ public sealed class PackagesServiceTests : IAsyncLifetime
         await Assert.ThrowsAsync<AccessDeniedException>(() => Packages.AddToPlanAsync(viewer, "plan", ids, default));
         await Assert.ThrowsAsync<AccessDeniedException>(() => Packages.RemoveSampleAsync(viewer, default));
         await Assert.ThrowsAsync<AccessDeniedException>(() => Details.RecheckAsync(viewer, ids[0], default));
-        await Assert.ThrowsAsync<AccessDeniedException>(() => _services.GetRequiredService<OnboardingService>().AddFromGridAsync(viewer, "plan", ids, default));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => Services.GetRequiredService<OnboardingService>().AddFromGridAsync(viewer, "plan", ids, default));
 
         var page = await Packages.QueryAsync(PackageGridState.Default, default);
         Assert.Equal(["kept-a", "kept-b"], page.Items.Select(r => r.Name));
@@ -117,9 +102,9 @@ public sealed class PackagesServiceTests : IAsyncLifetime
     [Fact]
     public async Task QueryAsync_SortByPublisher_PutsPackagesWithoutOneLastBothWays()
     {
-        await _services.TrackWithHistoryAsync(PackagesTestServices.Trusted("pub-z", "zeta/z"));
-        await _services.TrackWithHistoryAsync(PackagesTestServices.Trusted("pub-a", "alpha/a"));
-        await _services.GetRequiredService<PackageRepository>().AddAsync([new PackageId(Registry.Npm, "pub-none")], null, default);
+        await Services.TrackWithHistoryAsync(PackagesTestServices.Trusted("pub-z", "zeta/z"));
+        await Services.TrackWithHistoryAsync(PackagesTestServices.Trusted("pub-a", "alpha/a"));
+        await Services.GetRequiredService<PackageRepository>().AddAsync([new PackageId(Registry.Npm, "pub-none")], null, default);
 
         var ascending = await Packages.QueryAsync(new PackageGridState { Sort = ComplianceSort.Publisher }, default);
         var descending = await Packages.QueryAsync(new PackageGridState { Sort = ComplianceSort.Publisher, Descending = true }, default);
@@ -147,7 +132,7 @@ public sealed class PackagesServiceTests : IAsyncLifetime
     [Fact]
     public async Task Lookup_FindsTheDetail_NewestFirst_WithExplainedFindings()
     {
-        await _services.TrackWithHistoryAsync(PackagesTestServices.Downgraded("detail-x"));
+        await Services.TrackWithHistoryAsync(PackagesTestServices.Downgraded("detail-x"));
 
         var lookup = await Details.LookupAsync("NPM", "detail-x", default);
 

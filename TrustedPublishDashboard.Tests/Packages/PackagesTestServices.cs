@@ -60,3 +60,26 @@ public static class PackagesTestServices
             new PublisherIdentity("github", repository, ".github/workflows/release.yml", ConfigId: "oidc:" + name), "GitHub Actions"),
     ]);
 }
+
+/// <summary>
+/// A test class over the packages area's real services on a fresh migrated SQLite file (<see cref="PackagesTestServices"/>):
+/// one set-up and tear-down for every such class.
+/// </summary>
+public abstract class PackagesServicesTest : IAsyncLifetime
+{
+    protected TempDatabase Db { get; } = new();
+
+    protected ServiceProvider Services { get; private set; } = default!;
+
+    public async Task InitializeAsync()
+    {
+        await Db.Runner().ApplyAsync(CancellationToken.None);
+        Services = new ServiceCollection().AddPackagesOver(Db).BuildServiceProvider();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Services.DisposeAsync();
+        await Db.DisposeAsync();
+    }
+}

@@ -404,9 +404,10 @@ public static class TrustListParser
         _ => null,
     };
 
-    private static string Describe(JsonValueKind kind) => kind switch
+    /// <summary>What a JSON value is, in a person's words (shared with <see cref="TrustProbeReportParser"/>).</summary>
+    internal static string Describe(JsonValueKind kind, string text = "a string") => kind switch
     {
-        JsonValueKind.String => "a string",
+        JsonValueKind.String => text,
         JsonValueKind.Number => "a number",
         JsonValueKind.True or JsonValueKind.False => "true/false",
         JsonValueKind.Null => "null",

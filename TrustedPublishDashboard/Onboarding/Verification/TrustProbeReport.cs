@@ -215,16 +215,7 @@ public static partial class TrustProbeReportParser
             : (body, null);
     }
 
-    private static string Kind(JsonElement v) => v.ValueKind switch
-    {
-        JsonValueKind.String => "text",
-        JsonValueKind.Number => "a number",
-        JsonValueKind.True or JsonValueKind.False => "true/false",
-        JsonValueKind.Null => "null",
-        JsonValueKind.Array => "a list",
-        JsonValueKind.Object => "an object",
-        _ => "nothing",
-    };
+    private static string Kind(JsonElement v) => TrustListParser.Describe(v.ValueKind, text: "text");
 
     private static string Describe(JsonElement v) => v.ValueKind switch
     {
