@@ -50,6 +50,7 @@ public sealed class DashboardTruthTests : RegistryAppTest
         var summary = await Get<PollService>().PollAsync(Registry.Npm, "test", null, default);
 
         Assert.Equal((1, 1, 0), (summary.Total, summary.Ok, summary.Failed));
+        Assert.Contains($"{DashboardService.SamplePackages} sample package(s) not polled", summary.ToString());
         Assert.DoesNotContain(Replay.Requests, r => r.Target.Contains("sample", StringComparison.Ordinal));
         Assert.Empty(Replay.Unexpected);
         var after = await Get<ComplianceRepository>().CountsAsync(default);

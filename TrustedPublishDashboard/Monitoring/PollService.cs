@@ -39,14 +39,15 @@ public sealed record RecheckResult(IReadOnlyList<PollSummary> Polls, int Unsuppo
 /// <param name="NotPublished">Packages the registry has never had (e.g. waiting for their bootstrap publish): not failures.</param>
 /// <param name="FirstError">One failing package's error, to say why a run where everything failed failed.</param>
 public sealed record PollSummary(long RunId, int Total, int Ok, int Failed, int Unchanged, long Requests, long Bytes, long NotModified, TimeSpan Duration,
-    int NotPublished = 0, string? FirstError = null)
+    int NotPublished = 0, string? FirstError = null, int SkippedSample = 0)
 {
     /// <summary>succeeded (nothing failed) · completed-with-failures (some failed) · failed (every package failed).</summary>
     public string Outcome => Failed == 0 ? JobOutcomes.Succeeded : Failed >= Total ? JobOutcomes.Failed : JobOutcomes.CompletedWithFailures;
 
     public override string ToString() =>
         $"{Total} package(s): {Ok} ok ({Unchanged} unchanged), {Failed} failed" + (NotPublished > 0 ? $", {NotPublished} not published yet" : "") +
-        $"; {Requests} request(s), {Bytes:N0} bytes, {NotModified} not modified; {Duration.TotalSeconds:0.0} s";
+        $"; {Requests} request(s), {Bytes:N0} bytes, {NotModified} not modified; {Duration.TotalSeconds:0.0} s" +
+        (SkippedSample > 0 ? $"; {SkippedSample} sample package(s) not polled (generated data)" : "");
 
     /// <summary>The Jobs page's record of a scheduled or manual poll: the failures link to the grid's failing packages of the registry.</summary>
     public JobResult ToJobResult(Registry registry) => new(Outcome, ToString(),
@@ -110,7 +111,8 @@ public sealed class PollService(
         var client = clients.FirstOrDefault(c => c.Registry == registry)
             ?? throw new InvalidOperationException($"No registry client is registered for {registry.DisplayName()}.");
         // Sample packages carry generated evidence: reading them from a real registry would turn them all into 404s.
-        var targets = (await packages.ListByRegistryAsync(registry, packageIds, ct)).Where(p => !p.IsSample).ToList();
+        var listed = await packages.ListByRegistryAsync(registry, packageIds, ct);
+        var targets = listed.Where(p => !p.IsSample).ToList();
         // Acceptances that expired end at every poll, also for packages this poll does not fetch.
         await triage.ExpireDueAsync(DateTimeOffset.UtcNow, ct);
         var onboarded = await onboarding.TrackedAsync(ct);
@@ -170,7 +172,7 @@ public sealed class PollService(
         if (packageIds is null && targets.Count > 0 && unreachable == targets.Count) await RaiseRegistryFailingAsync(registry, ct);
         await RaiseExpiringTrustAsync(registry, ct);
         var summary = new PollSummary(runId, targets.Count, ok, failed, unchanged, stats.Requests, stats.Bytes, stats.NotModified, DateTimeOffset.UtcNow - started,
-            notPublished, firstError);
+            notPublished, firstError, listed.Count - targets.Count);
         logger.LogInformation("Poll of {Registry}: {Summary}", registry.DisplayName(), summary);
         return summary;
     }
