@@ -122,6 +122,42 @@ public sealed class MigrationRunnerTests
     public void Validate_GapInNumbering_IsAllowedForParallelBranches() =>
         Assert.Equal([1, 3], MigrationRunner.Validate([new Migration(3, "c", ""), new Migration(1, "a", "")]).Select(m => m.Version));
 
+    /// <summary>
+    /// Upgrading a database in use (#12): 0009 rebuilds job_runs and package_evidence to widen their CHECKs. Every row
+    /// and column survives, packages never found become not-published, and the new values are accepted.
+    /// </summary>
+    [Fact]
+    public async Task ApplyAsync_From0008_KeepsRunsAndEvidence_AndTurnsNeverFoundPackagesIntoNotPublished()
+    {
+        await using var db = new TempDatabase();
+        var all = MigrationRunner.LoadEmbedded();
+        await db.Runner(all.Where(m => m.Version <= 8).ToList()).ApplyAsync(default);
+        await using (var c = await db.Connections.OpenAsync(default))
+        {
+            await c.ExecuteAsync("""
+                INSERT INTO packages (id, registry, name, added_at) VALUES (1, 'npm', 'found', '2026-01-01T00:00:00.000Z'), (2, 'npm', 'never-found', '2026-01-01T00:00:00.000Z'),
+                    (3, 'npm', 'gone', '2026-01-01T00:00:00.000Z');
+                INSERT INTO package_evidence (package_id, status, latest_version, checked_at, succeeded_at, error, consecutive_failures, finding_count, has_downgrade)
+                VALUES (1, 'non-compliant', '2.0.0', '2026-02-01T00:00:00.000Z', '2026-02-01T00:00:00.000Z', NULL, 0, 1, 1),
+                       (2, 'error', NULL, '2026-02-01T00:00:00.000Z', NULL, 'never-found was not found on http://r/ (404)', 4, 0, 0),
+                       (3, 'error', '1.0.0', '2026-02-01T00:00:00.000Z', '2026-01-15T00:00:00.000Z', 'gone was not found on http://r/ (404)', 2, 0, 0);
+                INSERT INTO job_runs (job_key, trigger, started_at, outcome, detail) VALUES ('npm-poll', 'schedule', '2026-02-01T00:00:00.000Z', 'succeeded', '3 package(s)');
+                """);
+        }
+
+        await db.Runner(all).ApplyAsync(default);
+
+        await using var check = await db.Connections.OpenAsync(default);
+        Assert.Equal(["1:non-compliant:2.0.0:1:1:", "2:not-published::0:0:", "3:error:1.0.0:0:0:gone was not found on http://r/ (404)"],
+            await check.QueryAsync<string>("""
+                SELECT package_id || ':' || status || ':' || COALESCE(latest_version, '') || ':' || finding_count || ':' || has_downgrade || ':' || COALESCE(error, '')
+                FROM package_evidence ORDER BY package_id
+                """));
+        Assert.Equal("npm-poll:succeeded:3 package(s)", await check.ExecuteScalarAsync<string>("SELECT job_key || ':' || outcome || ':' || detail FROM job_runs"));
+        await check.ExecuteAsync("UPDATE job_runs SET outcome = 'completed-with-failures', failed_count = 2");
+        await check.ExecuteAsync("UPDATE package_evidence SET status = 'not-published' WHERE package_id = 1");
+    }
+
     [Fact]
     public async Task ApplyAsync_TurnsOnWalAndConnectionsEnforceForeignKeys()
     {
