@@ -171,19 +171,18 @@ public sealed class PackageRepository(IDbConnectionFactory connections)
         return new SampleImpact((int)counts.Packages, (int)counts.Alerts, plans);
     }
 
+    // Registry and name joined by the unit separator, which neither contains: one query for a paste of any size.
+    private const string SelectIdsByKey = """
+        SELECT p.id FROM packages p WHERE p.registry || char(31) || p.name IN (SELECT value FROM json_each(@Keys)) ORDER BY p.id
+        """;
+
     /// <summary>The ids of tracked packages, by registry and name.</summary>
     public async Task<IReadOnlyList<long>> FindIdsAsync(IReadOnlyCollection<PackageId> packages, CancellationToken ct)
     {
-        var ids = new List<long>(packages.Count);
-        if (packages.Count == 0) return ids;
+        if (packages.Count == 0) return [];
         await using var connection = await connections.OpenAsync(ct);
-        foreach (var package in packages)
-        {
-            if (await connection.ExecuteScalarAsync<long?>(new CommandDefinition("SELECT id FROM packages WHERE registry = @Registry AND name = @Name",
-                    new { Registry = package.Registry.Code(), package.Name }, cancellationToken: ct)) is { } id)
-                ids.Add(id);
-        }
-        return ids;
+        var keys = System.Text.Json.JsonSerializer.Serialize(packages.Select(p => p.Registry.Code() + "\u001f" + p.Name));
+        return (await connection.QueryAsync<long>(new CommandDefinition(SelectIdsByKey, new { Keys = keys }, cancellationToken: ct))).AsList();
     }
 
     /// <summary>How many of the packages are samples.</summary>
