@@ -47,6 +47,21 @@ public sealed class PackagesComponentTests : MudComponentTest, IAsyncLifetime
     }
 
     [Fact]
+    public async Task Grid_RecheckASamplePackage_SaysItIsSampleData_InsteadOfReCheckedSuccessfully()
+    {
+        await Services.GetRequiredService<TrustedPublishDashboard.Packages.SampleWorkspace>().LoadAsync(3, 2, null, default);
+        var snackbars = Render<MudBlazor.MudSnackbarProvider>();
+        var cut = RenderGrid("packages?sample=true");
+        cut.WaitForAssertion(() => Assert.Equal(3, cut.FindAll("[data-testid=recheck-package]").Count));
+
+        await cut.FindAll("[data-testid=recheck-package]")[0].ClickAsync(new());
+
+        snackbars.WaitForAssertion(() => Assert.Contains("is a sample package: its evidence is generated, never read from a registry", snackbars.Markup));
+        Assert.DoesNotContain("re-checked", snackbars.Markup);
+        Assert.Contains("info", snackbars.Find(".mud-snackbar").ClassName);
+    }
+
+    [Fact]
     public async Task DetailPage_RecentChecks_AreThisPackagesChecksWithTheirTrigger_NotEveryPoll()
     {
         var mine = await Services.TrackWithHistoryAsync(PackagesTestServices.Trusted("checked-mine", "o/mine"));
