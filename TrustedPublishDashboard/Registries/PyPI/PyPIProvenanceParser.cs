@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 using TrustedPublishDashboard.Domain;
 using TrustedPublishDashboard.Onboarding.Import;
 
@@ -64,33 +65,45 @@ public static class PyPIProvenanceParser
     public static PyPIProvenanceReading Parse(ReadOnlySpan<byte> body, int maxBytes = DefaultMaxBytes)
     {
         if (body.Length > maxBytes) return PyPIProvenanceReading.Failed($"the provenance document is larger than {maxBytes} bytes");
-        if (Load(body) is not { } document) return PyPIProvenanceReading.Failed("the provenance document is not valid JSON (or nests too deep)");
+        if (Load(body) is not { } document) return PyPIProvenanceReading.Failed("the provenance document is not valid UTF-8 JSON (or nests too deep)");
         using (document)
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object) return PyPIProvenanceReading.Failed("the provenance document is not a JSON object");
-            if (root.TryGetProperty("version", out var version) && !(version.ValueKind == JsonValueKind.Number && version.TryGetInt32(out var v) && v == 1))
-                return PyPIProvenanceReading.Failed("the provenance document's version is not 1, the only one this version reads");
-            if (!root.TryGetProperty("attestation_bundles", out var bundles) || bundles.ValueKind != JsonValueKind.Array)
-                return PyPIProvenanceReading.Failed("the provenance document has no 'attestation_bundles' array");
-
-            var publishers = new List<PyPIPublisher>();
-            var index = 0;
-            foreach (var bundle in bundles.EnumerateArray())
+            try
             {
-                var where = $"attestation_bundles[{index++}]";
-                if (bundle.ValueKind != JsonValueKind.Object) return PyPIProvenanceReading.Failed($"{where} is {StrictJson.Describe(bundle.ValueKind)}, not an object");
-                if (!bundle.TryGetProperty("publisher", out var publisher) || publisher.ValueKind != JsonValueKind.Object)
-                    return PyPIProvenanceReading.Failed($"{where} has no publisher object");
-                if (!bundle.TryGetProperty("attestations", out var attestations) || attestations.ValueKind != JsonValueKind.Array)
-                    return PyPIProvenanceReading.Failed($"{where} has no 'attestations' array");
-                var (read, error) = ReadPublisher(publisher, where);
-                if (read is null) return PyPIProvenanceReading.Failed(error!);
-                if (!publishers.Contains(read)) publishers.Add(read);
+                return Read(document.RootElement);
             }
-            if (publishers.Count == 0) return PyPIProvenanceReading.Failed("the provenance document has no attestation bundles, so it names no publisher");
-            return new PyPIProvenanceReading(PyPIProvenanceStatus.Present, publishers, null);
+            catch (InvalidOperationException)
+            {
+                // Every value's kind is checked before it is read, so this is a string escape that is not text ("\ud800").
+                return PyPIProvenanceReading.Failed("the provenance document holds a string that is not valid text");
+            }
         }
+    }
+
+    private static PyPIProvenanceReading Read(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object) return PyPIProvenanceReading.Failed("the provenance document is not a JSON object");
+        if (root.TryGetProperty("version", out var version) && !(version.ValueKind == JsonValueKind.Number && version.TryGetInt32(out var v) && v == 1))
+            return PyPIProvenanceReading.Failed("the provenance document's version is not 1, the only one this version reads");
+        if (!root.TryGetProperty("attestation_bundles", out var bundles) || bundles.ValueKind != JsonValueKind.Array)
+            return PyPIProvenanceReading.Failed("the provenance document has no 'attestation_bundles' array");
+
+        var publishers = new List<PyPIPublisher>();
+        var index = 0;
+        foreach (var bundle in bundles.EnumerateArray())
+        {
+            var where = $"attestation_bundles[{index++}]";
+            if (bundle.ValueKind != JsonValueKind.Object) return PyPIProvenanceReading.Failed($"{where} is {StrictJson.Describe(bundle.ValueKind)}, not an object");
+            if (!bundle.TryGetProperty("publisher", out var publisher) || publisher.ValueKind != JsonValueKind.Object)
+                return PyPIProvenanceReading.Failed($"{where} has no publisher object");
+            if (!bundle.TryGetProperty("attestations", out var attestations) || attestations.ValueKind != JsonValueKind.Array)
+                return PyPIProvenanceReading.Failed($"{where} has no 'attestations' array");
+            var (read, error) = ReadPublisher(publisher, where);
+            if (read is null) return PyPIProvenanceReading.Failed(error!);
+            if (!publishers.Contains(read)) publishers.Add(read);
+        }
+        if (publishers.Count == 0) return PyPIProvenanceReading.Failed("the provenance document has no attestation bundles, so it names no publisher");
+        return new PyPIProvenanceReading(PyPIProvenanceStatus.Present, publishers, null);
     }
 
     /// <summary>
@@ -105,7 +118,7 @@ public static class PyPIProvenanceParser
             {
                 if (document.RootElement.ValueKind == JsonValueKind.Object
                     && document.RootElement.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.String
-                    && message.GetString()!.StartsWith(NoProvenanceMessage, StringComparison.Ordinal))
+                    && message.GetRawText().StartsWith("\"" + NoProvenanceMessage, StringComparison.Ordinal))
                     return PyPIProvenanceReading.None;
             }
         }
@@ -148,8 +161,10 @@ public static class PyPIProvenanceParser
         return error is null ? (read, null) : (null, error);
     }
 
+    /// <summary>The document, or null when it is not UTF-8 JSON within the depth cap (JsonDocument only checks UTF-8 when a string is read).</summary>
     private static JsonDocument? Load(ReadOnlySpan<byte> body)
     {
+        if (!Utf8.IsValid(body)) return null;
         try
         {
             return JsonDocument.Parse(body.ToArray(), new JsonDocumentOptions { MaxDepth = MaxDepth });

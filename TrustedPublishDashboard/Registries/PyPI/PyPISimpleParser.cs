@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 using TrustedPublishDashboard.Domain;
 using TrustedPublishDashboard.Onboarding.Import;
 
@@ -31,6 +32,8 @@ public static class PyPISimpleParser
     {
         if (body.Length > maxBytes) return PyPISimpleReading.Failed($"the Simple API response is larger than {maxBytes} bytes");
         if (body.IsEmpty) return PyPISimpleReading.Failed("the Simple API response is empty");
+        // JsonDocument checks UTF-8 only when a string is read, which would throw later instead of failing here.
+        if (!Utf8.IsValid(body)) return PyPISimpleReading.Failed("the Simple API response is not UTF-8 text");
         JsonDocument document;
         try
         {
@@ -42,7 +45,15 @@ public static class PyPISimpleParser
         }
         using (document)
         {
-            return Read(document.RootElement, PackageNames.NormalizePyPI(project));
+            try
+            {
+                return Read(document.RootElement, PackageNames.NormalizePyPI(project));
+            }
+            catch (InvalidOperationException)
+            {
+                // Every value's kind is checked before it is read, so this is a string escape that is not text ("\ud800").
+                return PyPISimpleReading.Failed("the Simple API response holds a string that is not valid text");
+            }
         }
     }
 
