@@ -137,9 +137,9 @@ public sealed class PyPISimpleParserTests
 
     [Theory]
     [InlineData("", "empty")]
-    [InlineData("{\"meta\":{\"api-version\":\"1.1\"},\"name\":\"pkg\",\"files\":[{\"filename\":\"pkg-1.0.tar", "not valid JSON")]
+    [InlineData("{\"meta\":{\"api-version\":\"1.1\"},\"name\":\"pkg\",\"files\":[{\"filename\":\"pkg-1.0.tar", "is not valid JSON")]
     [InlineData("[]", "not a JSON object")]
-    [InlineData("<html><body>Not Found</body></html>", "not valid JSON")]
+    [InlineData("<html><body>Not Found</body></html>", "is not valid JSON")]
     [InlineData("{\"name\":\"pkg\",\"files\":[]}", "no meta.api-version")]
     [InlineData("{\"meta\":{\"api-version\":1},\"name\":\"pkg\",\"files\":[]}", "no meta.api-version")]
     [InlineData("{\"meta\":\"1.0\",\"name\":\"pkg\",\"files\":[]}", "no meta.api-version")]
@@ -162,7 +162,7 @@ public sealed class PyPISimpleParserTests
         var deep = new string('[', 5000) + new string(']', 5000);
         var reading = Parse($"{{\"meta\":{{\"api-version\":\"1.1\"}},\"name\":\"pkg\",\"files\":[{{\"filename\":\"pkg-1.0.tar.gz\",\"x\":{deep}}}]}}");
         Assert.Null(reading.Index);
-        Assert.Contains("nests too deep", reading.Error);
+        Assert.Contains("maximum configured depth of 16", reading.Error);
     }
 
     [Fact]

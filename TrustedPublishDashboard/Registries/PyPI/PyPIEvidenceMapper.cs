@@ -3,7 +3,7 @@ using TrustedPublishDashboard.Domain;
 namespace TrustedPublishDashboard.Registries.PyPI;
 
 /// <summary>How one file was uploaded, as far as PyPI's own evidence proves it.</summary>
-/// <param name="Provenance">The file has a readable provenance document.</param>
+/// <param name="Provenance">The index lists a provenance document for the file, and it was not found unreadable (it may not be fetched yet).</param>
 /// <param name="UploadedVia">The release page's "Uploaded via" user agent, when it was read.</param>
 /// <param name="Note">Why the method is unknown when that is not an error (e.g. the page has no block for the file).</param>
 public sealed record PyPIFileEvidence(

@@ -1,7 +1,5 @@
 using System.Text.Json;
-using System.Text.Unicode;
 using TrustedPublishDashboard.Domain;
-using TrustedPublishDashboard.Onboarding.Import;
 
 namespace TrustedPublishDashboard.Registries.PyPI;
 
@@ -65,7 +63,7 @@ public static class PyPIProvenanceParser
     public static PyPIProvenanceReading Parse(ReadOnlySpan<byte> body, int maxBytes = DefaultMaxBytes)
     {
         if (body.Length > maxBytes) return PyPIProvenanceReading.Failed($"the provenance document is larger than {maxBytes} bytes");
-        if (Load(body) is not { } document) return PyPIProvenanceReading.Failed("the provenance document is not valid UTF-8 JSON (or nests too deep)");
+        if (PyPIJson.Load(body, MaxDepth, out var problem) is not { } document) return PyPIProvenanceReading.Failed("the provenance document " + problem);
         using (document)
         {
             try
@@ -93,7 +91,7 @@ public static class PyPIProvenanceParser
         foreach (var bundle in bundles.EnumerateArray())
         {
             var where = $"attestation_bundles[{index++}]";
-            if (bundle.ValueKind != JsonValueKind.Object) return PyPIProvenanceReading.Failed($"{where} is {StrictJson.Describe(bundle.ValueKind)}, not an object");
+            if (bundle.ValueKind != JsonValueKind.Object) return PyPIProvenanceReading.Failed($"{where} is {PyPIJson.Describe(bundle.ValueKind)}, not an object");
             if (!bundle.TryGetProperty("publisher", out var publisher) || publisher.ValueKind != JsonValueKind.Object)
                 return PyPIProvenanceReading.Failed($"{where} has no publisher object");
             if (!bundle.TryGetProperty("attestations", out var attestations) || attestations.ValueKind != JsonValueKind.Array)
@@ -112,7 +110,7 @@ public static class PyPIProvenanceParser
     /// </summary>
     public static PyPIProvenanceReading ParseNotFound(ReadOnlySpan<byte> body)
     {
-        if (body.Length <= 64 * 1024 && Load(body) is { } document)
+        if (body.Length <= 64 * 1024 && PyPIJson.Load(body, MaxDepth, out _) is { } document)
         {
             using (document)
             {
@@ -134,7 +132,7 @@ public static class PyPIProvenanceParser
             if (!publisher.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
             if (value.ValueKind != JsonValueKind.String)
             {
-                error ??= $"{where}'s publisher '{name}' is {StrictJson.Describe(value.ValueKind)}, not a string";
+                error ??= $"{where}'s publisher '{name}' is {PyPIJson.Describe(value.ValueKind)}, not a string";
                 return null;
             }
             return value.GetString() is { Length: > 0 } s ? s : null;
@@ -159,19 +157,5 @@ public static class PyPIProvenanceParser
         };
         var read = new PyPIPublisher(kind, Field("repository"), workflow, Field("email"), Field("environment"));
         return error is null ? (read, null) : (null, error);
-    }
-
-    /// <summary>The document, or null when it is not UTF-8 JSON within the depth cap (JsonDocument only checks UTF-8 when a string is read).</summary>
-    private static JsonDocument? Load(ReadOnlySpan<byte> body)
-    {
-        if (!Utf8.IsValid(body)) return null;
-        try
-        {
-            return JsonDocument.Parse(body.ToArray(), new JsonDocumentOptions { MaxDepth = MaxDepth });
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
     }
 }

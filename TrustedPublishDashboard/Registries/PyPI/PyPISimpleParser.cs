@@ -1,7 +1,5 @@
 using System.Text.Json;
-using System.Text.Unicode;
 using TrustedPublishDashboard.Domain;
-using TrustedPublishDashboard.Onboarding.Import;
 
 namespace TrustedPublishDashboard.Registries.PyPI;
 
@@ -32,17 +30,7 @@ public static class PyPISimpleParser
     {
         if (body.Length > maxBytes) return PyPISimpleReading.Failed($"the Simple API response is larger than {maxBytes} bytes");
         if (body.IsEmpty) return PyPISimpleReading.Failed("the Simple API response is empty");
-        // JsonDocument checks UTF-8 only when a string is read, which would throw later instead of failing here.
-        if (!Utf8.IsValid(body)) return PyPISimpleReading.Failed("the Simple API response is not UTF-8 text");
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(body.ToArray(), new JsonDocumentOptions { MaxDepth = MaxDepth });
-        }
-        catch (JsonException ex)
-        {
-            return PyPISimpleReading.Failed("the Simple API response is not valid JSON (or nests too deep): " + ex.Message);
-        }
+        if (PyPIJson.Load(body, MaxDepth, out var problem) is not { } document) return PyPISimpleReading.Failed("the Simple API response " + problem);
         using (document)
         {
             try
@@ -143,7 +131,7 @@ public static class PyPISimpleParser
             if (p.ValueKind == JsonValueKind.String && Uri.TryCreate(p.GetString(), UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http")
                 provenance = uri.AbsoluteUri;
             else if (p.ValueKind != JsonValueKind.Null)
-                provenanceError = $"the index's 'provenance' for this file is {(p.ValueKind == JsonValueKind.String ? "a string that is not an http(s) URL" : StrictJson.Describe(p.ValueKind))}, not a URL or null";
+                provenanceError = $"the index's 'provenance' for this file is {(p.ValueKind == JsonValueKind.String ? "a string that is not an http(s) URL" : PyPIJson.Describe(p.ValueKind))}, not a URL or null";
         }
         var (yanked, reason) = entry.TryGetProperty("yanked", out var y) ? y.ValueKind switch
         {
