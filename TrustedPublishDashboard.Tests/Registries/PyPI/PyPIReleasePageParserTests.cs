@@ -99,6 +99,18 @@ public sealed class PyPIReleasePageParserTests
     }
 
     [Fact]
+    public void Read_DescriptionFakingABlockForTheFile_IsUnknownNeverYes()
+    {
+        // The project description is the uploader's markup: a token uploader could add a block saying Yes for its file.
+        var page = ReleasePage("pkg", "1.0", new PageFile(Sdist, "No"));
+        var faked = page.Replace("<p>A project.</p>", FileBlock(Sdist, Item("Yes")), StringComparison.Ordinal);
+        Assert.NotEqual(page, faked);
+        var verdict = ReadOne(faked);
+        Assert.Equal(PyPITrustedPublishingAnswer.Unknown, verdict.Answer);
+        Assert.Equal("the release page has more than one block for this file", verdict.Reason);
+    }
+
+    [Fact]
     public void Read_PageTooLarge_IsUnknownForEveryFile()
     {
         var page = ReleasePage("pkg", "1.0", new PageFile(Sdist, "No"), new PageFile(Wheel, "No"));

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using TrustedPublishDashboard.Domain;
@@ -126,10 +125,4 @@ public static partial class PyPIFilenames
     private static string Number(string digits) => digits.TrimStart('0') is { Length: > 0 } n ? n : "0";
 
     private static string NumberOrText(string part) => part.All(char.IsAsciiDigit) ? Number(part) : part;
-
-    /// <summary>An RFC 3339 upload time; null when absent or unreadable.</summary>
-    public static DateTimeOffset? ParseTime(string? text) =>
-        text is { Length: > 0 and <= 64 }
-        && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t)
-            ? t : null;
 }

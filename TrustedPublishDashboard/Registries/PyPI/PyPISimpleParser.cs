@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using TrustedPublishDashboard.Domain;
 
@@ -141,15 +142,21 @@ public static class PyPISimpleParser
             _ => (false, (string?)null),
         } : (false, null);
         long? size = entry.TryGetProperty("size", out var sz) && sz.ValueKind == JsonValueKind.Number && sz.TryGetInt64(out var n) && n >= 0 ? n : null;
-        return new PyPIFile(filename, version, kind, PyPIFilenames.ParseTime(Str(entry, "upload-time")), yanked, reason, provenance, size, provenanceError);
+        return new PyPIFile(filename, version, kind, ParseTime(Str(entry, "upload-time")), yanked, reason, provenance, size, provenanceError);
     }
+
+    /// <summary>An RFC 3339 upload time; null when absent or unreadable.</summary>
+    private static DateTimeOffset? ParseTime(string? text) =>
+        text is { Length: > 0 and <= 64 }
+        && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t)
+            ? t : null;
 
     /// <summary>"1.4" → 1; null when the text does not start with a number.</summary>
     private static int? ApiMajor(string apiVersion)
     {
         var dot = apiVersion.IndexOf('.');
         var head = dot < 0 ? apiVersion : apiVersion[..dot];
-        return head.Length is > 0 and <= 6 && head.All(char.IsAsciiDigit) ? int.Parse(head, System.Globalization.CultureInfo.InvariantCulture) : null;
+        return head.Length is > 0 and <= 6 && head.All(char.IsAsciiDigit) ? int.Parse(head, CultureInfo.InvariantCulture) : null;
     }
 
     private static string? Str(JsonElement obj, string name) =>
