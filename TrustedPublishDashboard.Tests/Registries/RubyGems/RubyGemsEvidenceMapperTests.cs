@@ -86,8 +86,9 @@ public sealed class RubyGemsEvidenceMapperTests
     public void MapGem_PageSaysTrustedPublisher_KeepsTheTitleWithoutProvenance()
     {
         var gem = RubyGemsEvidenceMapper.MapGem(Plain, new(Empty, PageSays(TrustedPublisher("acme/widgets release.yml"))));
-        Assert.Equal("github", gem.Publisher!.Provider);
-        Assert.Null(gem.Publisher.Repository);
+        Assert.Equal(PublishMethod.TrustedPublisher, gem.Method);
+        Assert.False(gem.Provenance);
+        Assert.Null(gem.Publisher);
         Assert.Equal("acme/widgets release.yml", gem.Page!.TrustedPublisher);
     }
 
@@ -175,6 +176,18 @@ public sealed class RubyGemsEvidenceMapperTests
         Assert.Equal("1.1.0", finding.Version);
         Assert.Contains("acme/widgets → mallory/widgets", finding.Message);
         Assert.Equal(ComplianceStatus.NonCompliant, evaluation.Status);
+    }
+
+    [Fact]
+    public void Evaluate_RepositoryChangeAcrossAPageOnlyTrustedVersion_IsStillPublisherDrift()
+    {
+        var evaluation = Evaluate(
+            Release("1.0.0", 1, new(AttestedBy(new FulcioBuild(Repository: "acme/widgets")), null)),
+            Release("1.1.0", 2, new(Empty, PageSays(TrustedPublisher("GitHub Actions")))),
+            Release("1.2.0", 3, new(AttestedBy(new FulcioBuild(Repository: "mallory/widgets")), null)));
+        var finding = Assert.Single(evaluation.Findings);
+        Assert.Equal(FindingKinds.PublisherDrift, finding.Kind);
+        Assert.Equal("1.2.0", finding.Version);
     }
 
     [Fact]

@@ -30,7 +30,9 @@ public static class RubyGemsEvidenceMapper
         return page?.Pusher switch
         {
             RubyGemsPusher.User => Gem(gem, PublishMethod.Token, false, null, page.Handle, error, page),
-            RubyGemsPusher.TrustedPublisher => Gem(gem, PublishMethod.TrustedPublisher, false, new PublisherIdentity("github"), null, error, page),
+            // No identity: the page names the publisher only in an image title, and an identity with nothing to compare
+            // would hide a repository change between the attested versions on either side of it (publisher-drift).
+            RubyGemsPusher.TrustedPublisher => Gem(gem, PublishMethod.TrustedPublisher, false, null, null, error, page),
             _ => Gem(gem, PublishMethod.Unknown, false, null, null, error, page),
         };
     }
