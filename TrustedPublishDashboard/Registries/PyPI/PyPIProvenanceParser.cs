@@ -63,7 +63,7 @@ public static class PyPIProvenanceParser
     public static PyPIProvenanceReading Parse(ReadOnlySpan<byte> body, int maxBytes = DefaultMaxBytes)
     {
         if (body.Length > maxBytes) return PyPIProvenanceReading.Failed($"the provenance document is larger than {maxBytes} bytes");
-        if (PyPIJson.Load(body, MaxDepth, out var problem) is not { } document) return PyPIProvenanceReading.Failed("the provenance document " + problem);
+        if (RegistryJson.Load(body, MaxDepth, out var problem) is not { } document) return PyPIProvenanceReading.Failed("the provenance document " + problem);
         using (document)
         {
             try
@@ -91,7 +91,7 @@ public static class PyPIProvenanceParser
         foreach (var bundle in bundles.EnumerateArray())
         {
             var where = $"attestation_bundles[{index++}]";
-            if (bundle.ValueKind != JsonValueKind.Object) return PyPIProvenanceReading.Failed($"{where} is {PyPIJson.Describe(bundle.ValueKind)}, not an object");
+            if (bundle.ValueKind != JsonValueKind.Object) return PyPIProvenanceReading.Failed($"{where} is {RegistryJson.Describe(bundle.ValueKind)}, not an object");
             if (!bundle.TryGetProperty("publisher", out var publisher) || publisher.ValueKind != JsonValueKind.Object)
                 return PyPIProvenanceReading.Failed($"{where} has no publisher object");
             if (!bundle.TryGetProperty("attestations", out var attestations) || attestations.ValueKind != JsonValueKind.Array)
@@ -110,7 +110,7 @@ public static class PyPIProvenanceParser
     /// </summary>
     public static PyPIProvenanceReading ParseNotFound(ReadOnlySpan<byte> body)
     {
-        if (body.Length <= 64 * 1024 && PyPIJson.Load(body, MaxDepth, out _) is { } document)
+        if (body.Length <= 64 * 1024 && RegistryJson.Load(body, MaxDepth, out _) is { } document)
         {
             using (document)
             {
@@ -132,7 +132,7 @@ public static class PyPIProvenanceParser
             if (!publisher.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
             if (value.ValueKind != JsonValueKind.String)
             {
-                error ??= $"{where}'s publisher '{name}' is {PyPIJson.Describe(value.ValueKind)}, not a string";
+                error ??= $"{where}'s publisher '{name}' is {RegistryJson.Describe(value.ValueKind)}, not a string";
                 return null;
             }
             return value.GetString() is { Length: > 0 } s ? s : null;

@@ -31,7 +31,7 @@ public static class PyPISimpleParser
     {
         if (body.Length > maxBytes) return PyPISimpleReading.Failed($"the Simple API response is larger than {maxBytes} bytes");
         if (body.IsEmpty) return PyPISimpleReading.Failed("the Simple API response is empty");
-        if (PyPIJson.Load(body, MaxDepth, out var problem) is not { } document) return PyPISimpleReading.Failed("the Simple API response " + problem);
+        if (RegistryJson.Load(body, MaxDepth, out var problem) is not { } document) return PyPISimpleReading.Failed("the Simple API response " + problem);
         using (document)
         {
             try
@@ -132,7 +132,7 @@ public static class PyPISimpleParser
             if (p.ValueKind == JsonValueKind.String && Uri.TryCreate(p.GetString(), UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http")
                 provenance = uri.AbsoluteUri;
             else if (p.ValueKind != JsonValueKind.Null)
-                provenanceError = $"the index's 'provenance' for this file is {(p.ValueKind == JsonValueKind.String ? "a string that is not an http(s) URL" : PyPIJson.Describe(p.ValueKind))}, not a URL or null";
+                provenanceError = $"the index's 'provenance' for this file is {(p.ValueKind == JsonValueKind.String ? "a string that is not an http(s) URL" : RegistryJson.Describe(p.ValueKind))}, not a URL or null";
         }
         var (yanked, reason) = entry.TryGetProperty("yanked", out var y) ? y.ValueKind switch
         {

@@ -84,10 +84,10 @@ public static class RubyGemsAttestationParser
     /// <summary>v0.3: <c>verificationMaterial.certificate</c>; v0.1/v0.2: the first of <c>x509CertificateChain.certificates</c>.</summary>
     private static string? LeafCertificate(JsonElement bundle)
     {
-        var material = RubyGemsJson.Get(bundle, "verificationMaterial");
-        if (RubyGemsJson.Get(material, "certificate") is { ValueKind: JsonValueKind.Object } cert) return RubyGemsJson.Str(cert, "rawBytes");
-        if (RubyGemsJson.Get(material, "x509CertificateChain", "certificates") is { ValueKind: JsonValueKind.Array } chain && chain.GetArrayLength() > 0)
-            return RubyGemsJson.Str(chain[0], "rawBytes");
+        var material = RegistryJson.Get(bundle, "verificationMaterial");
+        if (RegistryJson.Get(material, "certificate") is { ValueKind: JsonValueKind.Object } cert) return RegistryJson.Str(cert, "rawBytes");
+        if (RegistryJson.Get(material, "x509CertificateChain", "certificates") is { ValueKind: JsonValueKind.Array } chain && chain.GetArrayLength() > 0)
+            return RegistryJson.Str(chain[0], "rawBytes");
         return null;
     }
 

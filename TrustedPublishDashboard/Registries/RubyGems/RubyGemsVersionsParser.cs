@@ -49,15 +49,15 @@ public static class RubyGemsVersionsParser
     private static RubyGemsPlatformGem? ReadEntry(JsonElement entry)
     {
         if (entry.ValueKind != JsonValueKind.Object) return null;
-        var number = RubyGemsJson.Str(entry, "number");
-        var platform = RubyGemsJson.Str(entry, "platform") ?? RubyGemsNames.RubyPlatform;
+        var number = RegistryJson.Str(entry, "number");
+        var platform = RegistryJson.Str(entry, "platform") ?? RubyGemsNames.RubyPlatform;
         if (!RubyGemsNames.IsSafeSegment(number) || !RubyGemsNames.IsSafeSegment(platform)) return null;
         return new RubyGemsPlatformGem(
             number!,
             platform,
-            ParseTime(RubyGemsJson.Str(entry, "created_at")),
+            ParseTime(RegistryJson.Str(entry, "created_at")),
             entry.TryGetProperty("prerelease", out var pre) && pre.ValueKind == JsonValueKind.True,
-            Flag(RubyGemsJson.Get(entry, "metadata", "rubygems_mfa_required")));
+            Flag(RegistryJson.Get(entry, "metadata", "rubygems_mfa_required")));
     }
 
     /// <summary>Gemspec metadata values are strings ("true"); some mirrors and older gems give JSON booleans.</summary>
@@ -76,7 +76,7 @@ public static class RubyGemsVersionsParser
         using var document = RubyGemsJson.TryParse(body, MaxGemBytes, "gem document", out var error);
         if (document is null) return new(null, error);
         if (document.RootElement.ValueKind != JsonValueKind.Object) return new(null, "the gem document is not a JSON object");
-        return RubyGemsJson.Str(document.RootElement, "version") is { } version && RubyGemsNames.IsSafeSegment(version)
+        return RegistryJson.Str(document.RootElement, "version") is { } version && RubyGemsNames.IsSafeSegment(version)
             ? new(version, null)
             : new(null, "the gem document has no usable 'version'");
     }
@@ -90,7 +90,7 @@ public static class RubyGemsVersionsParser
         var names = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var gem in document.RootElement.EnumerateArray())
-            if (RubyGemsJson.Str(gem, "name") is { } name && RubyGemsNames.IsSafeSegment(name) && seen.Add(name)) names.Add(name);
+            if (RegistryJson.Str(gem, "name") is { } name && RubyGemsNames.IsSafeSegment(name) && seen.Add(name)) names.Add(name);
         return new(names, null);
     }
 
